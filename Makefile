@@ -1,0 +1,73 @@
+# The assistant's workflow. The two commands a newcomer needs:
+#   make run    set everything up, then start the assistant (Ctrl-C stops it)
+#   make test   set everything up, then run the whole test suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV  := .venv
+PY    := $(VENV)/bin/python
+RASA  := $(VENV)/bin/rasa
+MODEL := models/assistant.tar.gz
+
+RASA_PORT    ?= 5005
+ACTIONS_PORT ?= 5055
+WEB_PORT     ?= 8080
+export RASA_PORT ACTIONS_PORT WEB_PORT
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
+export TRACKER_DB ?= var/tracker.db
+# Quieter logs from libraries Rasa loads.
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+export PYTHONDONTWRITEBYTECODE ?= 1
+
+# The venv is rebuilt whenever the lock file changes.
+VENV_STAMP := $(VENV)/.installed-$(shell sha256sum requirements/lock.txt 2>/dev/null | cut -c1-16)
+
+.PHONY: help run test install build train shell lint validate unit-test story-test integration-test lock clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
+
+run: install build train ## set up, then start the action server and the Rasa server
+	@scripts/run.sh
+
+test: install build validate lint unit-test train story-test integration-test ## set up, then run the whole suite
+	@echo "make test: all steps passed"
+
+install: $(VENV_STAMP) ## create .venv (Python 3.10) and install the locked dependencies
+
+$(VENV_STAMP): requirements/lock.txt
+	@scripts/install.sh
+	@touch $@
+
+build: install ## build what the model needs (nothing yet beyond the venv)
+
+train: install build ## train the model, only when data, domain or config changed
+	@scripts/train.sh
+
+validate: install ## rasa data validate; any warning fails
+	$(RASA) data validate --fail-on-warnings --max-history 5
+
+lint: install ## ruff over the Python code
+	$(VENV)/bin/ruff check actions tests scripts
+
+unit-test: install build ## pytest without running servers
+	$(PY) -m pytest -m "not integration"
+
+story-test: train ## rasa test on tests/test_stories.yml; any wrong prediction fails
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
+		--fail-on-prediction-errors --out results/core
+
+integration-test: train ## pytest against real running servers
+	$(PY) -m pytest -m integration
+
+shell: install build train ## talk to the assistant in this terminal
+	@scripts/run.sh --shell
+
+lock: ## re-resolve requirements/*.in into requirements/lock.txt (needs the venv)
+	$(VENV)/bin/uv pip compile requirements/dev.in --python-version 3.10 \
+		--python-platform x86_64-manylinux_2_28 --exclude-newer 2025-01-31 \
+		--generate-hashes -o requirements/lock.txt
+
+clean: ## remove the venv, models and build output (keeps conversations in var/)
+	rm -rf $(VENV) models build results .pytest_cache

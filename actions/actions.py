@@ -1,0 +1,1 @@
+"""Action classes: thin adapters between Rasa and the nutrition core (actions/nutrition)."""
