@@ -23,7 +23,7 @@ export PYTHONDONTWRITEBYTECODE ?= 1
 # The venv is rebuilt whenever the lock file changes.
 VENV_STAMP := $(VENV)/.installed-$(shell sha256sum requirements/lock.txt 2>/dev/null | cut -c1-16)
 
-.PHONY: help run test install build train shell lint validate unit-test story-test integration-test lock clean
+.PHONY: help run test install build train bench shell lint validate unit-test story-test integration-test lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -49,7 +49,7 @@ validate: install ## rasa data validate; any warning fails
 	$(RASA) data validate --fail-on-warnings --max-history 5
 
 lint: install ## ruff over the Python code
-	$(VENV)/bin/ruff check actions tests scripts
+	$(VENV)/bin/ruff check .
 
 unit-test: install build ## pytest without running servers
 	$(PY) -m pytest -m "not integration"
@@ -60,6 +60,9 @@ story-test: train ## rasa test on tests/test_stories.yml; any wrong prediction f
 
 integration-test: train ## pytest against real running servers
 	$(PY) -m pytest -m integration
+
+bench: install build train ## benchmark against a stock `rasa init` bot (about 15 min); writes bench/results/
+	$(PY) -m bench.run_bench
 
 shell: install build train ## talk to the assistant in this terminal
 	@scripts/run.sh --shell

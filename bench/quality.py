@@ -1,0 +1,64 @@
+"""NLU quality of a trained model on the held-out data (never used in training).
+
+Intent macro-F1 over tests/nlu_holdout/*.yml; entity F1 (type + normalised value) over the
+labelled sentences in tests/nlu_entities/ when that set exists.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def holdout_examples() -> list[tuple[str, str]]:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    pairs = []
+    for path in sorted((ROOT / "tests" / "nlu_holdout").glob("*.yml")):
+        for message in load_data(str(path)).intent_examples:
+            pairs.append((message.get("text"), message.get("intent")))
+    return pairs
+
+
+def labelled_entities() -> list[tuple[str, set[tuple[str, str]]]]:
+    """(sentence, {(entity, value)}) pairs from the entity test set, if present."""
+    try:
+        from tests.nlu_entities.labelled import load_labelled  # provided by the entity tests
+    except ImportError:
+        return []
+    return [(text, {(e["entity"], str(e["value"])) for e in ents})
+            for text, ents in load_labelled()]
+
+
+def score_model(model: Path) -> dict:
+    from rasa.core.agent import Agent
+    from sklearn.metrics import f1_score
+
+    agent = Agent.load(str(model))
+    holdout = holdout_examples()
+    entity_set = labelled_entities()
+
+    async def parse(texts):
+        return [await agent.parse_message(t) for t in texts]
+
+    parsed = asyncio.run(parse([t for t, _ in holdout]))
+    gold = [i for _, i in holdout]
+    predicted = [p["intent"]["name"] for p in parsed]
+    scores = {"intent_macro_f1": f1_score(gold, predicted, labels=sorted(set(gold)),
+                                          average="macro", zero_division=0),
+              "holdout_examples": len(holdout)}
+    if entity_set:
+        parsed = asyncio.run(parse([t for t, _ in entity_set]))
+        tp = fp = fn = 0
+        for (_, expected), p in zip(entity_set, parsed):
+            found = {(e["entity"], str(e["value"])) for e in p.get("entities", [])}
+            tp += len(found & expected)
+            fp += len(found - expected)
+            fn += len(expected - found)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        scores["entity_f1"] = (2 * precision * recall / (precision + recall)
+                               if precision + recall else 0.0)
+    return scores
