@@ -68,6 +68,12 @@ COUNT_UNITS: tuple[str, ...] = (
     "scoop",
     "glass",
     "bowl",
+    "clove",
+    "head",
+    "bunch",
+    "sprig",
+    "link",
+    "pat",
 )
 
 CANONICAL_UNITS: tuple[str, ...] = (
@@ -107,7 +113,10 @@ _SURFACE: dict[str, tuple[str, ...]] = {
     "extra_large": ("extra large", "extra-large", "xl", "jumbo"),
     "handful": ("handful", "handfuls", "handfull", "handfulls"),
     "serving": ("serving", "servings", "portion", "portions", "helping", "helpings"),
-    "packet": ("packet", "packets", "pack", "packs", "sachet", "sachets", "envelope", "envelopes"),
+    "packet": (
+        "packet", "packets", "pack", "packs", "package", "packages",
+        "sachet", "sachets", "envelope", "envelopes",
+    ),
     "biscuit": ("biscuit", "biscuits"),
     "can": ("can", "cans", "tin", "tins"),
     "bar": ("bar", "bars"),
@@ -121,6 +130,12 @@ _SURFACE: dict[str, tuple[str, ...]] = {
     "scoop": ("scoop", "scoops"),
     "glass": ("glass", "glasses"),
     "bowl": ("bowl", "bowls", "bowlful", "bowlfuls"),
+    "clove": ("clove", "cloves"),
+    "head": ("head", "heads"),
+    "bunch": ("bunch", "bunches"),
+    "sprig": ("sprig", "sprigs"),
+    "link": ("link", "links"),
+    "pat": ("pat", "pats"),
 }
 
 #: Every surface form (lower case, single spaces) -> canonical unit name.
