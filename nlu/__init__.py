@@ -1,0 +1,20 @@
+"""The project's own spaCy pipeline: entity patterns, build step, extraction, Rasa component.
+
+Modules (importing this package is cheap: nothing here imports spaCy or Rasa):
+
+* :mod:`nlu.vocab`      - purely linguistic pattern words owned by this package (age phrases,
+                          sex and life-stage words, number-phrase grammar words) and thin
+                          adapters over the nutrition core's vocabularies (foods, units,
+                          supplement forms, medications, number words);
+* :mod:`nlu.patterns`   - deterministic entity-ruler and context patterns generated from those;
+* :mod:`nlu.components` - the registered custom spaCy components (importing it registers them);
+* :mod:`nlu.build_pipeline` - ``python -m nlu.build_pipeline`` builds ``build/spacy_pipeline``;
+* :mod:`nlu.normalise`  - spaCy ``Doc`` -> normalised Rasa-style entity dicts;
+* :mod:`nlu.extract`    - ``extract(text)`` without Rasa;
+* :mod:`nlu.extractor`  - the Rasa 3.6 graph component ``nlu.extractor.NutritionEntityExtractor``.
+"""
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PIPELINE_DIR = REPO_ROOT / "build" / "spacy_pipeline"

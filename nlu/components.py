@@ -1,0 +1,279 @@
+"""Custom spaCy components of the project pipeline (importing this module registers them).
+
+Any code that loads ``build/spacy_pipeline`` with ``spacy.load`` must import this module
+first (``nlu.extract.load_pipeline`` and ``nlu.extractor`` do).
+
+* ``nlu_lemma_case``: the lookup lemmatizer looks words up case-sensitively, so "Almonds"
+  keeps "Almonds" as its lemma; this component gives capitalised tokens the lemma of their
+  lower-case form, so that lemma matching is case-insensitive.
+* ``nlu_context_entities``: rules that a plain entity-ruler pattern cannot express:
+  entities that need context outside their span ("I'm 54" -> AGE "54"), a bare number as a
+  whole message (an answer to "how old are you?"), counts before a food ("2 bananas"), size
+  words that only measure when a food follows ("a large banana", not "a big fan"),
+  one-letter sex answers beside an age ("54 F"), and removal of BLOCK spans.
+"""
+
+# No `from __future__ import annotations` here: spaCy reads the factory signatures.
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import compile_suffix_regex
+
+logger = logging.getLogger(__name__)
+
+#: Split a unit or age abbreviation glued to a number ("100g", "1200mg", "54yo", "50s"),
+#: but keep ordinals ("1st", "2nd") whole.
+NUMBER_LETTER_SUFFIX = r"(?<=[0-9])(?!(?:st|nd|rd|th)$)[a-zA-Z\u00b5\u03bc]+"
+
+CONTEXT_FILE = "context.json"
+
+
+def customise_tokenizer(nlp: Language) -> None:
+    """Add the number+letters suffix rule to the English tokenizer (saved with the model)."""
+    suffixes = [*nlp.Defaults.suffixes, NUMBER_LETTER_SUFFIX]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+
+
+# ---------------------------------------------------------------------------------------
+# nlu_lemma_case
+# ---------------------------------------------------------------------------------------
+
+
+@Language.factory("nlu_lemma_case", default_config={"lemmatizer": "lemmatizer"})
+def make_lemma_case(nlp: Language, name: str, lemmatizer: str) -> "LemmaCase":
+    return LemmaCase(nlp, name, lemmatizer)
+
+
+class LemmaCase:
+    """Give tokens with capitals the lookup lemma of their lower-case form."""
+
+    def __init__(self, nlp: Language, name: str, lemmatizer: str) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.lemmatizer = lemmatizer
+        self._table: Any = None
+
+    def _lookup_table(self) -> Any:
+        if self._table is None:
+            table = self.nlp.get_pipe(self.lemmatizer).lookups.get_table("lemma_lookup", {})
+            if len(table):
+                self._table = table
+            return table
+        return self._table
+
+    def __call__(self, doc: Doc) -> Doc:
+        try:
+            table = self._lookup_table()
+            for token in doc:
+                lower = token.lower_
+                if token.text != lower:
+                    token.lemma_ = table.get(lower, lower)
+        except Exception:  # noqa: BLE001 - a component must never break the pipeline
+            logger.exception("nlu_lemma_case failed; lemmas left as they were")
+        return doc
+
+
+# ---------------------------------------------------------------------------------------
+# nlu_context_entities
+# ---------------------------------------------------------------------------------------
+
+
+@Language.factory("nlu_context_entities")
+def make_context_entities(nlp: Language, name: str) -> "ContextEntities":
+    return ContextEntities(nlp, name)
+
+
+def _split_key(key: str) -> tuple[str, str]:
+    label, _, ent_id = key.partition("\t")
+    return label, ent_id
+
+
+def _roles(ent_id: str) -> str:
+    """The role letters of a pattern id ("years:CCN" -> "CCN", "NNU" -> "NNU")."""
+    return ent_id.rpartition(":")[2]
+
+
+class ContextEntities:
+    """Context rules run after the entity ruler (see the module docstring)."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.data: dict[str, Any] = {}
+        self._build()
+
+    # -- data -----------------------------------------------------------------------------
+
+    def set_data(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self._build()
+
+    def _build(self) -> None:
+        data = self.data
+        vocab = self.nlp.vocab
+        self.context_matcher = Matcher(vocab)
+        for entry in data.get("context_patterns", []):
+            self.context_matcher.add(f"{entry['label']}\t{entry['id']}", [entry["pattern"]])
+        self.number_matcher = Matcher(vocab)
+        for entry in data.get("number_patterns", []):
+            self.number_matcher.add(f"{entry['label']}\t{entry['id']}", [entry["pattern"]])
+        self.not_age_next = frozenset(data.get("not_age_next", []))
+        self.needs_food_units = frozenset(data.get("needs_food_units", []))
+        self.sex_letters = dict(data.get("sex_letters", {}))
+        self.expecting_next_ok = frozenset(data.get("expecting_next_ok", []))
+        self.expecting_next_a_ok = frozenset(data.get("expecting_next_a_ok", []))
+        self.age_min = float(data.get("age_years_min", 1.0))
+        self.age_max = float(data.get("age_years_max", 120.0))
+
+    def to_bytes(self, *, exclude: Any = tuple()) -> bytes:
+        return json.dumps(self.data, sort_keys=True, ensure_ascii=False, indent=0).encode()
+
+    def from_bytes(self, data: bytes, *, exclude: Any = tuple()) -> "ContextEntities":
+        self.set_data(json.loads(data.decode()))
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Any = tuple()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / CONTEXT_FILE).write_bytes(self.to_bytes() + b"\n")
+
+    def from_disk(self, path: str | Path, *, exclude: Any = tuple()) -> "ContextEntities":
+        self.from_bytes((Path(path) / CONTEXT_FILE).read_bytes())
+        return self
+
+    # -- processing -------------------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        try:
+            self._process(doc)
+        except Exception:  # noqa: BLE001 - a component must never break the pipeline
+            logger.exception("nlu_context_entities failed; entities left as the ruler set them")
+        return doc
+
+    def _process(self, doc: Doc) -> None:
+        if not len(doc):
+            return
+        ents = [e for e in doc.ents if self._keep_amount(doc, e)]
+        taken = [False] * len(doc)
+        for ent in ents:
+            for i in range(ent.start, ent.end):
+                taken[i] = True
+        added: list[Span] = []
+
+        def free(start: int, end: int) -> bool:
+            return start < end and not any(taken[start:end])
+
+        def add(start: int, end: int, label: str, ent_id: str) -> None:
+            added.append(Span(doc, start, end, label=label, span_id=ent_id))
+            for i in range(start, end):
+                taken[i] = True
+
+        food_starts = {e.start for e in ents if e.label_ == "FOOD"}
+
+        # 1. patterns with context outside the entity ("I'm 54", "I'm expecting")
+        for key, start, end in self._longest_first(self.context_matcher(doc)):
+            label, ent_id = _split_key(self.nlp.vocab.strings[key])
+            roles = _roles(ent_id)
+            inner = [start + i for i, r in enumerate(roles) if r != "C"]
+            if not inner:
+                continue
+            s, e = inner[0], inner[-1] + 1
+            if not free(s, e):
+                continue
+            if label == "AGE" and not self._age_context_ok(doc, s, e, roles[s - start :]):
+                continue
+            if label == "LIFE_STAGE" and not self._expecting_ok(doc, end):
+                continue
+            add(s, e, label, ent_id.split(":")[0] + ":" + roles[s - start :])
+
+        numbers = self._longest_first(self.number_matcher(doc))
+
+        # 2. counts right before a food: "2 bananas", "half an avocado", "a couple of eggs"
+        for key, start, end in numbers:
+            if not free(start, end):
+                continue
+            nxt = end
+            if nxt < len(doc) and doc[nxt].lower_ == "of" and doc[end - 1].lower_ != "of":
+                nxt += 1
+            if nxt in food_starts:
+                _label, ent_id = _split_key(self.nlp.vocab.strings[key])
+                add(start, end, "AMOUNT", _roles(ent_id))
+
+        # 3. short answers: "54", "fifty-four.", "54 F", "female, 54"
+        self._short_answer(doc, ents, added, numbers, free, add)
+
+        final = [e for e in ents if e.label_ != "BLOCK"] + added
+        doc.ents = sorted(final, key=lambda span: span.start)
+
+    @staticmethod
+    def _longest_first(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        return sorted(set(matches), key=lambda m: (-(m[2] - m[1]), m[1], m[0]))
+
+    def _keep_amount(self, doc: Doc, ent: Span) -> bool:
+        """Size-only amounts ("a large", "a whole") count only when a food follows."""
+        if ent.label_ != "AMOUNT":
+            return True
+        roles = doc[ent.start].ent_id_
+        units = [doc[ent.start + i].lower_ for i, r in enumerate(roles) if r == "U"]
+        if not units or len(units) != 1 or units[0] not in self.needs_food_units:
+            return True
+        nxt = ent.end
+        if nxt < len(doc) and doc[nxt].lower_ == "of":
+            nxt += 1
+        return nxt < len(doc) and doc[nxt].ent_type_ == "FOOD"
+
+    def _number_value(self, doc: Doc, start: int, end: int) -> float | None:
+        from actions.nutrition.quantities import parse_number
+
+        return parse_number(doc[start:end].text)
+
+    def _age_ok(self, value: float | None) -> bool:
+        return value is not None and self.age_min <= value <= self.age_max
+
+    def _age_context_ok(self, doc: Doc, s: int, e: int, roles: str) -> bool:
+        n_end = s + roles.count("N")
+        if not self._age_ok(self._number_value(doc, s, n_end)):
+            return False
+        if e < len(doc):
+            nxt = doc[e].lower_
+            if nxt in self.not_age_next:
+                return False
+        return True
+
+    def _expecting_ok(self, doc: Doc, end: int) -> bool:
+        if end >= len(doc) or doc[end].is_punct:
+            return True
+        nxt = doc[end].lower_
+        if nxt == "a":
+            return end + 1 < len(doc) and doc[end + 1].lower_ in self.expecting_next_a_ok
+        return nxt in self.expecting_next_ok
+
+    def _short_answer(self, doc, ents, added, numbers, free, add) -> None:  # noqa: ANN001
+        words = [t.i for t in doc if not (t.is_punct or t.is_space)]
+        if not words or len(words) > 4:
+            return
+        if any(e.label_ == "AGE" for e in [*ents, *added]):
+            return
+        sex_tokens = {i for e in ents if e.label_ == "SEX" for i in range(e.start, e.end)}
+        for key, start, end in numbers:
+            _label, ent_id = _split_key(self.nlp.vocab.strings[key])
+            if not ent_id.startswith("plain:") or not free(start, end):
+                continue
+            rest = [i for i in words if not start <= i < end]
+            letters = [i for i in rest if i not in sex_tokens]
+            if any(doc[i].lower_ not in self.sex_letters for i in letters):
+                continue
+            if len(letters) > 1 or (letters and sex_tokens):
+                continue
+            if not self._age_ok(self._number_value(doc, start, end)):
+                continue
+            add(start, end, "AGE", "years:" + _roles(ent_id))
+            for i in letters:
+                if free(i, i + 1):
+                    add(i, i + 1, "SEX", self.sex_letters[doc[i].lower_])
+            return

@@ -1,0 +1,211 @@
+"""Turn the entities of a pipeline ``Doc`` into normalised, Rasa-style entity dicts.
+
+Value format per entity type (``start``/``end`` are character offsets into the text the
+``Doc`` was made from; numbers are floats):
+
+==================  ======================================================================
+entity              dict (besides ``entity``, ``start``, ``end``)
+==================  ======================================================================
+``food``            ``value``: food key from the food table (``"pumpkin_seeds"``)
+``amount``          ``value``: number; ``unit``: canonical unit from
+                    ``actions.nutrition.units`` (``"cup"``, ``"mg"``, ``"slice"``; a bare
+                    count before a food, "2 bananas", has ``"piece"``); for a dose of a
+                    nutrient ("1200 mg calcium", "magnesium citrate 200 mg") also
+                    ``role``: ``calcium`` | ``magnesium`` | ``vitamin_d`` | ``vitamin_k`` |
+                    ``zinc`` | ``potassium``; and ``group`` (see below)
+``age``             ``value``: number; ``unit``: ``"years"`` or ``"months"``; decades
+                    ("in my fifties") give the middle of the range (55.0, "early" +2,
+                    "mid" +5, "late" +8) and ``approximate``: ``True``
+``sex``             ``value``: ``"female"`` | ``"male"``
+``life_stage``      ``value``: ``"pregnant"`` | ``"lactating"`` | ``"postmenopausal"`` |
+                    ``"premenopausal"`` | ``"perimenopausal"``
+``supplement_form`` ``value``: form key from ``supplement_forms.yml`` (``"oxide"``,
+                    ``"bisglycinate"`` for glycinate, ``"sulfate"`` for Epsom salt)
+``medication``      ``value``: drug key (``"alendronate"``) or, when only a class is named,
+                    the class key; ``role``: the class key from ``interactions.yml``
+                    (``"bisphosphonates"``, ``"proton_pump_inhibitors"``, ...)
+==================  ======================================================================
+
+An amount directly followed by the food it measures ("2 slices of whole wheat bread") and
+that food get the same ``group`` ("1", "2", ... in text order), so a diary line can be
+paired up; other entities have no ``group``.
+
+NUTRIENT and BLOCK spans of the pipeline are used here but never returned.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+logger = logging.getLogger(__name__)
+
+ENTITY_NAMES = {
+    "FOOD": "food",
+    "AMOUNT": "amount",
+    "AGE": "age",
+    "SEX": "sex",
+    "LIFE_STAGE": "life_stage",
+    "SUPPLEMENT_FORM": "supplement_form",
+    "MEDICATION": "medication",
+}
+
+#: Tokens allowed between a dose and the nutrient after it ("100 mg of elemental magnesium").
+_AFTER_GAP = frozenset({"of", "elemental"})
+#: Tokens allowed between a nutrient and the dose after it ("calcium: 1,200 mg").
+_BEFORE_GAP = frozenset({":", ",", "-", "=", "(", "at"})
+#: Tokens allowed between an amount and its food ("2 slices of bread").
+_FOOD_GAP = frozenset({"of", "the"})
+
+_DECADE_END_OFFSET = 10.0
+
+
+def _text(tokens: list[Any]) -> str:
+    return "".join(t.text_with_ws for t in tokens).strip()
+
+
+def _ent_id(doc: Doc, ent: Span) -> str:
+    return doc[ent.start].ent_id_
+
+
+def _amount(doc: Doc, ent: Span) -> dict[str, Any] | None:
+    from actions.nutrition.quantities import parse_number
+    from actions.nutrition.units import canonical_unit
+
+    roles = _ent_id(doc, ent)
+    tokens = list(ent)
+    if len(roles) != len(tokens):
+        return None
+    value = parse_number(_text([t for t, r in zip(tokens, roles) if r == "N"]))
+    if value is None:
+        return None
+    unit_tokens = [t for t, r in zip(tokens, roles) if r == "U"]
+    unit = canonical_unit(_text(unit_tokens)) if unit_tokens else "piece"
+    if unit is None:
+        return None
+    return {"value": value, "unit": unit}
+
+
+def _age(doc: Doc, ent: Span) -> dict[str, Any] | None:
+    from actions.nutrition.quantities import parse_number
+    from nlu import vocab
+
+    kind, _, roles = _ent_id(doc, ent).partition(":")
+    tokens = list(ent)
+    if len(roles) != len(tokens):
+        return None
+    if kind == "decade":
+        decade_tokens = [t.lower_ for t, r in zip(tokens, roles) if r == "D"]
+        modifier = [t.lower_ for t, r in zip(tokens, roles) if r == "M"]
+        word = decade_tokens[0] if decade_tokens else ""
+        if word in vocab.DECADE_WORDS:
+            first = float(vocab.DECADE_WORDS[word])
+        else:
+            number = parse_number(word)
+            if number is None:
+                return None
+            first = number
+        # a decade runs from its first year up to (not including) the next decade
+        last = 20.0 if word == "teens" else first + _DECADE_END_OFFSET
+        if modifier and modifier[0] in vocab.DECADE_MODIFIERS and word != "teens":
+            value = first + vocab.DECADE_MODIFIERS[modifier[0]]
+        else:
+            value = (first + last) / 2
+        return {"value": float(value), "unit": "years", "approximate": True}
+    value = parse_number(_text([t for t, r in zip(tokens, roles) if r == "N"]))
+    if value is None or value <= 0:
+        return None
+    unit = "months" if kind == "months" else "years"
+    limit = 12 * vocab.AGE_YEARS_MAX if unit == "months" else vocab.AGE_YEARS_MAX
+    if value > limit:
+        return None
+    return {"value": value, "unit": unit}
+
+
+def _gap(doc: Doc, start: int, end: int) -> list[str]:
+    return [doc[i].lower_ for i in range(start, end)]
+
+
+def _dose_roles(doc: Doc, ents: list[Span], results: dict[int, dict[str, Any]]) -> None:
+    """Give mass amounts the nutrient they are a dose of (see module docstring)."""
+    from actions.nutrition.units import is_mass_unit
+
+    def nutrient_of(ent: Span) -> str | None:
+        if ent.label_ == "NUTRIENT":
+            return _ent_id(doc, ent)
+        if ent.label_ == "SUPPLEMENT_FORM":
+            return "magnesium"
+        return None
+
+    used: set[int] = set()
+    for index, ent in enumerate(ents):
+        result = results.get(index)
+        if ent.label_ != "AMOUNT" or result is None or not is_mass_unit(result.get("unit")):
+            continue
+        chosen = None
+        if index > 0 and index - 1 not in used:
+            before = ents[index - 1]
+            if nutrient_of(before) and set(_gap(doc, before.end, ent.start)) <= _BEFORE_GAP:
+                chosen = index - 1
+        if chosen is None and index + 1 < len(ents):
+            after = ents[index + 1]
+            if nutrient_of(after) and set(_gap(doc, ent.end, after.start)) <= _AFTER_GAP:
+                chosen = index + 1
+        if chosen is not None:
+            used.add(chosen)
+            result["role"] = nutrient_of(ents[chosen])
+
+
+def _groups(doc: Doc, ents: list[Span], results: dict[int, dict[str, Any]]) -> None:
+    group = 0
+    for index, ent in enumerate(ents[:-1]):
+        nxt = ents[index + 1]
+        if ent.label_ != "AMOUNT" or nxt.label_ != "FOOD":
+            continue
+        if index not in results or index + 1 not in results or "role" in results[index]:
+            continue
+        if set(_gap(doc, ent.end, nxt.start)) <= _FOOD_GAP:
+            group += 1
+            results[index]["group"] = str(group)
+            results[index + 1]["group"] = str(group)
+
+
+def entities_from_doc(doc: Doc) -> list[dict[str, Any]]:
+    """Normalised entity dicts for the entities of ``doc`` (never raises)."""
+    try:
+        return _entities(doc)
+    except Exception:  # noqa: BLE001 - bad input gets no entities, never a crash
+        logger.exception("entity normalisation failed")
+        return []
+
+
+def _entities(doc: Doc) -> list[dict[str, Any]]:
+    ents = list(doc.ents)
+    results: dict[int, dict[str, Any]] = {}
+    for index, ent in enumerate(ents):
+        label = ent.label_
+        if label not in ENTITY_NAMES:
+            continue
+        ent_id = _ent_id(doc, ent)
+        if label == "AMOUNT":
+            fields = _amount(doc, ent)
+        elif label == "AGE":
+            fields = _age(doc, ent)
+        elif label == "MEDICATION":
+            drug, _, drug_class = ent_id.partition("|")
+            fields = {"value": drug, "role": drug_class or drug}
+        else:
+            fields = {"value": ent_id.partition(":")[0]} if ent_id else None
+        if fields is None:
+            continue
+        results[index] = {
+            "entity": ENTITY_NAMES[label],
+            "start": ent.start_char,
+            "end": ent.end_char,
+            **fields,
+        }
+    _dose_roles(doc, ents, results)
+    _groups(doc, ents, results)
+    return [results[i] for i in sorted(results)]

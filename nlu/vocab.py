@@ -1,0 +1,399 @@
+"""Words the patterns are built from.
+
+Two kinds of vocabulary live here:
+
+1. Purely linguistic pattern words that belong to this package: how people state an age
+   ("years old", "aged", "in my fifties"), sex and life-stage words, the little grammar of
+   number phrases ("half a", "one and a half", "a couple of"), and known false friends.
+2. Thin adapters over the nutrition core (``actions/nutrition``), which is the one home of
+   the food table, unit names, number words, supplement forms and medicine names. Nothing
+   in this module copies those tables; the adapters only read them.
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------------------------------
+# 1. Linguistic words owned here
+# ---------------------------------------------------------------------------------------
+
+ARTICLES: tuple[str, ...] = ("a", "an")
+
+#: Fraction words that can head or end a number phrase ("half a cup", "two thirds").
+FRACTION_WORDS: tuple[str, ...] = (
+    "half",
+    "halves",
+    "third",
+    "thirds",
+    "quarter",
+    "quarters",
+    "fourth",
+    "fourths",
+    "eighth",
+    "eighths",
+)
+
+#: Words that make a vague quantity after "a" ("a couple of", "a few", "a dozen").
+VAGUE_AFTER_ARTICLE: tuple[str, ...] = ("couple", "pair", "few", "dozen")
+
+#: Vague quantity words that stand alone ("several slices").
+VAGUE_ALONE: tuple[str, ...] = ("several",)
+
+#: Number words from the core that are never used as an amount in a pattern ("no milk").
+NUMBER_WORDS_EXCLUDED: frozenset[str] = frozenset({"no", "none", "nil"})
+
+RANGE_WORDS: tuple[str, ...] = ("to", "or")
+HYPHENS: tuple[str, ...] = ("-", "\u2013")
+
+# --- age -----------------------------------------------------------------------------
+
+#: Token sequences that follow an age in years ("54 years old", "54-year-old", "54 yo").
+AGE_YEARS_AFTER: tuple[tuple[str, ...], ...] = (
+    ("years", "old"),
+    ("year", "old"),
+    ("yrs", "old"),
+    ("yr", "old"),
+    ("y", "old"),
+    ("years", "of", "age"),
+    ("yrs", "of", "age"),
+    ("-", "year", "-", "old"),
+    ("-", "years", "-", "old"),
+    ("-", "yr", "-", "old"),
+    ("year", "-", "old"),
+    ("-", "year", "old"),
+    ("yo",),
+    ("y.o",),
+    ("y", "/", "o"),
+    ("yr", "-", "old"),
+    ("years", "young"),
+)
+
+#: Token sequences that follow an age in months ("8 months old", "my 8-month-old").
+AGE_MONTHS_AFTER: tuple[tuple[str, ...], ...] = (
+    ("months", "old"),
+    ("month", "old"),
+    ("mo", "old"),
+    ("mos", "old"),
+    ("mths", "old"),
+    ("-", "month", "-", "old"),
+    ("-", "months", "-", "old"),
+    ("month", "-", "old"),
+    ("months", "of", "age"),
+)
+
+#: Words that introduce an age in years ("aged 54", "age: 54").
+AGE_BEFORE: tuple[tuple[str, ...], ...] = (("aged",), ("age",), ("age", ":"))
+
+#: Context before an age that is not part of the entity ("I'm 54": the entity is "54").
+AGE_CONTEXT_BEFORE: tuple[tuple[str, ...], ...] = (
+    ("i", "'m"),
+    ("i", "\u2019m"),
+    ("i", "m"),
+    ("i", "am"),
+    ("im",),
+    ("iam",),
+    ("i", "'m", "now"),
+    ("i", "am", "now"),
+    ("i", "\u2019m", "now"),
+    ("i", "turned"),
+    ("i", "just", "turned"),
+    ("i", "'ve", "just", "turned"),
+    ("i", "'m", "turning"),
+    ("i", "am", "turning"),
+    ("i", "\u2019m", "turning"),
+    ("i", "'ll", "be"),
+    ("i", "will", "be"),
+    ("i", "\u2019ll", "be"),
+    ("my", "age", "is"),
+    ("age", "is"),
+    ("she", "is"),
+    ("he", "is"),
+    ("she", "'s"),
+    ("he", "'s"),
+    ("she", "\u2019s"),
+    ("he", "\u2019s"),
+)
+
+#: Words right after "I'm 54" that show the number is not an age.
+NOT_AGE_NEXT: frozenset[str] = frozenset(
+    {
+        "%",
+        "percent",
+        "times",
+        "x",
+        "minutes",
+        "minute",
+        "min",
+        "mins",
+        "hours",
+        "hour",
+        "hrs",
+        "hr",
+        "days",
+        "day",
+        "weeks",
+        "week",
+        "months",
+        "month",
+        "miles",
+        "km",
+        "steps",
+        "calories",
+        "kcal",
+        "cal",
+        "iu",
+        "mcg",
+        "\u00b5g",
+        "ug",
+        "cm",
+        "mm",
+        "inches",
+        "feet",
+        "ft",
+        "'",
+        "\u2019",
+        "/",
+        "out",
+        "of",
+    }
+)
+
+#: Decade words and the first year of the decade ("fifties" -> 50).
+DECADE_WORDS: dict[str, int] = {
+    "teens": 13,
+    "twenties": 20,
+    "thirties": 30,
+    "forties": 40,
+    "fifties": 50,
+    "sixties": 60,
+    "seventies": 70,
+    "eighties": 80,
+    "nineties": 90,
+}
+#: Words between "in my" and a decade, and the offset from the decade start they mean.
+DECADE_MODIFIERS: dict[str, float] = {"early": 2.0, "mid": 5.0, "late": 8.0}
+DECADE_POSSESSIVES: tuple[str, ...] = ("my", "her", "his", "their", "our", "your")
+#: Suffix tokens after "50" in "50s" / "50's".
+DECADE_SUFFIXES: tuple[str, ...] = ("s", "'s", "\u2019s")
+
+#: Plausible ages in years for rules that read a number without an explicit "years".
+AGE_YEARS_MIN = 1.0
+AGE_YEARS_MAX = 120.0
+AGE_MONTHS_MAX = 36.0
+
+# --- sex and life stage ------------------------------------------------------------------
+
+SEX_WORDS: dict[str, tuple[str, ...]] = {
+    "female": (
+        "woman",
+        "women",
+        "female",
+        "females",
+        "girl",
+        "girls",
+        "daughter",
+        "daughters",
+        "wife",
+        "mother",
+        "mothers",
+        "mom",
+        "moms",
+        "mum",
+        "mums",
+        "mommy",
+        "mama",
+        "lady",
+        "ladies",
+        "gal",
+        "grandmother",
+        "grandma",
+        "granny",
+        "sister",
+        "aunt",
+        "niece",
+        "girlfriend",
+        "womens",
+    ),
+    "male": (
+        "man",
+        "men",
+        "male",
+        "males",
+        "boy",
+        "boys",
+        "son",
+        "sons",
+        "husband",
+        "father",
+        "fathers",
+        "dad",
+        "dads",
+        "daddy",
+        "papa",
+        "guy",
+        "guys",
+        "gentleman",
+        "gentlemen",
+        "grandfather",
+        "grandpa",
+        "brother",
+        "uncle",
+        "nephew",
+        "boyfriend",
+        "hubby",
+        "bloke",
+        "dude",
+        "mens",
+    ),
+}
+SEX_PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "female": (("grand", "mother"),),
+    "male": (("grand", "father"),),
+}
+#: One-letter answers ("54 F", "F, 54") accepted only right beside an age in a short message.
+SEX_LETTERS: dict[str, str] = {"f": "female", "m": "male"}
+
+LIFE_STAGE_PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "pregnant": (
+        ("pregnant",),
+        ("pregnancy",),
+        ("preggers",),
+        ("preggo",),
+        ("expectant",),
+        ("expecting", "mother"),
+        ("expecting", "mothers"),
+        ("expecting", "mom"),
+        ("trimester",),
+    ),
+    "lactating": (
+        ("breastfeeding",),
+        ("breast", "feeding"),
+        ("breast", "-", "feeding"),
+        ("breastfeed",),
+        ("breast", "-", "feed"),
+        ("breastfed",),
+        ("nursing",),
+        ("lactating",),
+        ("lactation",),
+        ("chestfeeding",),
+        ("nursing", "mother"),
+    ),
+    "postmenopausal": (
+        ("postmenopausal",),
+        ("post", "-", "menopausal"),
+        ("post", "menopausal"),
+        ("postmenopause",),
+        ("post", "-", "menopause"),
+        ("post", "menopause"),
+        ("menopause",),
+        ("menopausal",),
+        ("after", "menopause"),
+        ("after", "the", "menopause"),
+        ("past", "menopause"),
+        ("past", "the", "menopause"),
+    ),
+    "premenopausal": (
+        ("premenopausal",),
+        ("pre", "-", "menopausal"),
+        ("pre", "menopausal"),
+        ("premenopause",),
+        ("pre", "-", "menopause"),
+        ("before", "menopause"),
+        ("before", "the", "menopause"),
+    ),
+    "perimenopausal": (
+        ("perimenopausal",),
+        ("peri", "-", "menopausal"),
+        ("peri", "menopausal"),
+        ("perimenopause",),
+        ("peri", "-", "menopause"),
+        ("peri", "menopause"),
+    ),
+}
+
+#: "I'm expecting" is a pregnancy only when followed by one of these (or nothing).
+EXPECTING_CONTEXT_BEFORE: tuple[str, ...] = ("'m", "\u2019m", "m", "am", "im", "are", "'re", "is")
+EXPECTING_NEXT_OK: frozenset[str] = frozenset(
+    {"baby", "twins", "again", "now", "my", "our", "and", "so", "but", "in", "a"}
+)
+EXPECTING_NEXT_A_OK: frozenset[str] = frozenset({"baby", "child", "boy", "girl"})
+
+# --- nutrients named with a dose ("1200 mg calcium") -------------------------------------
+
+#: Nutrient words used only to give a dose its role. The domain lists the roles.
+NUTRIENT_WORDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "calcium": (("calcium",), ("ca",), ("calcium", "carbonate"), ("calcium", "citrate")),
+    "magnesium": (("magnesium",), ("mag",), ("magnesium", "supplement")),
+    "vitamin_d": (("vitamin", "d"), ("vitamin", "d3"), ("vit", "d"), ("d3",), ("vitamin", "d.")),
+    "vitamin_k": (("vitamin", "k"), ("vitamin", "k2"), ("k2",)),
+    "zinc": (("zinc",),),
+    "potassium": (("potassium",),),
+}
+
+# --- false friends: matched as a BLOCK span so that no shorter entity is taken ------------
+
+BLOCK_PHRASES: tuple[tuple[str, ...], ...] = (
+    ("nursing", "home"),
+    ("nursing", "homes"),
+    ("nursing", "staff"),
+    ("nursing", "school"),
+    ("nursing", "degree"),
+    ("nursing", "student"),
+    ("nursing", "care"),
+    ("oh", "man"),
+    ("hey", "man"),
+    ("man", "!"),
+    ("my", "man"),
+    ("no", "man"),
+    ("guys", "!"),
+    ("hey", "guys"),
+    ("hi", "guys"),
+    ("you", "guys"),
+    ("thanks", "guys"),
+    ("boy", "!"),
+    ("oh", "boy"),
+)
+
+
+# ---------------------------------------------------------------------------------------
+# 2. Adapters over the nutrition core (one home for each of these tables)
+# ---------------------------------------------------------------------------------------
+
+
+def unit_surfaces() -> dict[str, str]:
+    """Unit surface form -> canonical unit (``actions.nutrition.units``)."""
+    from actions.nutrition.units import UNIT_SYNONYMS
+
+    return dict(UNIT_SYNONYMS)
+
+
+def size_unit_names() -> frozenset[str]:
+    """Canonical units that are sizes ("a large banana") rather than measures."""
+    return frozenset({"small", "medium", "large", "extra_large"})
+
+
+def number_words() -> tuple[str, ...]:
+    """Number words the core's ``parse_number`` reads ("one" ... "thousand", "dozen")."""
+    from actions.nutrition.quantities import NUMBER_WORDS
+
+    return tuple(sorted(w for w in NUMBER_WORDS if w not in NUMBER_WORDS_EXCLUDED))
+
+
+def food_surfaces() -> dict[str, str]:
+    """Food surface form (name, synonym, plural) -> food key, from the core's food table."""
+    from actions.nutrition.foods import food_surface_forms
+
+    return dict(food_surface_forms())
+
+
+def supplement_surfaces() -> dict[str, str]:
+    """Supplement-form surface -> form key (``actions.nutrition.supplements``)."""
+    from actions.nutrition.supplements import supplement_surface_forms
+
+    return {surface: value[0] for surface, value in supplement_surface_forms().items()}
+
+
+def medication_surfaces() -> dict[str, tuple[str, str]]:
+    """Medicine surface -> (drug key, class key) (``actions.nutrition.medications``)."""
+    from actions.nutrition.medications import medication_surface_forms
+
+    return {surface: tuple(value) for surface, value in medication_surface_forms().items()}
