@@ -19,6 +19,7 @@ export TRACKER_DB ?= var/tracker.db
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONDONTWRITEBYTECODE ?= 1
+export PYTHONWARNINGS ?= ignore::DeprecationWarning
 
 # The venv is rebuilt whenever the lock file changes.
 VENV_STAMP := $(VENV)/.installed-$(shell sha256sum requirements/lock.txt 2>/dev/null | cut -c1-16)

@@ -37,7 +37,7 @@ stop() {
   fi
 }
 trap stop EXIT
-trap 'exit 130' INT TERM
+trap 'exit 0' INT TERM
 
 wait_for() {  # name url pid
   local name=$1 url=$2 pid=$3 t=0
