@@ -37,9 +37,9 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from actions.nutrition.portions import find_portion, scale_portion, volume_to_grams  # noqa: E402
 from actions.nutrition.quantities import parse_number  # noqa: E402
 from actions.nutrition.text import key_form, singular  # noqa: E402
-from actions.nutrition.portions import find_portion, scale_portion, volume_to_grams  # noqa: E402
 from actions.nutrition.units import GRAMS_PER_UNIT, ML_PER_UNIT, canonical_unit  # noqa: E402
 
 SELECTION = REPO_ROOT / "actions" / "nutrition" / "data" / "food_selection.yml"
@@ -331,6 +331,7 @@ def build_table(
                     "basis": basis,
                 },
                 "count_unit": canonical_unit(each) if each else None,
+                "suggest": bool(entry.get("suggest", True)),
             }
         )
     if problems:
@@ -338,7 +339,9 @@ def build_table(
     foods.sort(key=lambda food: food["key"])
     return {
         "source": " ".join(citation.group(1).split()),
-        "generated_by": "scripts/build_food_table.py from actions/nutrition/data/food_selection.yml",
+        "generated_by": (
+            "scripts/build_food_table.py from actions/nutrition/data/food_selection.yml"
+        ),
         "selection_source": " ".join(selection["source"].split()),
         "categories": categories,
         "rounding": (

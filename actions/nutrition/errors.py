@@ -8,7 +8,7 @@ structured details (e.g. close matches) for richer replies.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 
 class NutritionError(ValueError):

@@ -17,8 +17,8 @@ All candidate scores are in [0, 1]; a key's score is its best form's score.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
 
 from .text import key_form
 

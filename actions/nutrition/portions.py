@@ -15,7 +15,8 @@ volume.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from .units import ML_PER_UNIT
 

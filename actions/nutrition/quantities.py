@@ -283,7 +283,7 @@ def parse_number(text: object) -> float | None:
     try:
         if isinstance(text, bool):
             return None
-        if isinstance(text, (int, float)):
+        if isinstance(text, int | float):
             value = float(text)
             return value if math.isfinite(value) and value >= 0 else None
         if not isinstance(text, str) or len(text) > 200:

@@ -161,7 +161,7 @@ def elemental_magnesium(
     Raises :class:`InvalidAmount` for negative or non-numeric amounts and
     :class:`UnknownSupplementForm` for unknown forms or hydrates.
     """
-    if isinstance(compound_mg, bool) or not isinstance(compound_mg, (int, float)):
+    if isinstance(compound_mg, bool) or not isinstance(compound_mg, int | float):
         raise InvalidAmount("The amount of supplement must be a number of milligrams.")
     if not math.isfinite(compound_mg) or compound_mg < 0:
         raise InvalidAmount("The amount of supplement must be zero or more milligrams.")

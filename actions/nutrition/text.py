@@ -12,7 +12,7 @@ _KEEP_S = frozenset(
     {
         "swiss", "hummus", "couscous", "asparagus", "molasses", "brussels",
         "series", "species", "bass", "cress", "watercress", "this", "plus",
-        "citrus", "hibiscus", "octopus", "glass", "less", "swiss",
+        "citrus", "hibiscus", "octopus", "glass", "less",
     }
 )
 

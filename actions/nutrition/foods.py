@@ -1,0 +1,399 @@
+"""Foods: names people use, matching, magnesium in a portion, rich-food lists.
+
+All figures come from ``data/foods.json`` (built from USDA SR28 by
+``scripts/build_food_table.py``). Public functions:
+
+* :func:`food_surface_forms` - every name/synonym/plural -> food key (for NLU);
+* :func:`find_food` - typo-tolerant match of a mention to a food key;
+* :func:`magnesium_in_portion` - mg of magnesium in an amount of a food;
+* :func:`foods_by_category` / :func:`rich_foods` - foods ranked by magnesium
+  per default serving.
+
+Assumptions (documented, and flagged in results where they apply):
+
+* A **handful** of nuts or seeds is taken as 1 oz (28.35 g), the serving size
+  the NIH ODS table uses for nuts and seeds. For other foods a handful is not
+  defined and the default serving is used instead (flagged).
+* **Volume** amounts use one density per food (see :mod:`portions`).
+* A **count without a unit** ("2 eggs", "a banana") means the food's count unit
+  (``count_unit`` in the table, e.g. large for eggs), else its item-like USDA
+  measure (medium, piece, ...), else that many default servings (flagged).
+* "serving", "portion", "bowl", "glass" mean the food's default serving unless
+  USDA lists that measure for the food.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .data_files import load
+from .errors import FoodNotFound, InvalidAmount, NutritionError
+from .matching import NameIndex
+from .portions import find_portion, scale_portion, volume_to_grams
+from .quantities import parse_number
+from .units import GRAMS_PER_UNIT, ML_PER_UNIT, canonical_unit
+
+_FILE = "foods.json"
+
+#: Score at or above which :func:`find_food` accepts its best match.
+MATCH_THRESHOLD = 0.78
+
+#: Grams in a handful of nuts or seeds (1 oz; see module docstring).
+HANDFUL_GRAMS = GRAMS_PER_UNIT["oz"]
+HANDFUL_CATEGORIES = frozenset({"nuts_seeds"})
+
+# Units that mean "a serving" when the food has no USDA measure of that name.
+_SERVING_LIKE = frozenset({"serving", "bowl", "glass", "container", "scoop", "packet", "can"})
+# Item-like units tried, in order, for a bare count ("2 bananas").
+_ITEM_UNITS = ("medium", "piece", "large", "small", "slice", "biscuit", "bar",
+               "link", "square", "extra_large", "fillet", "clove", "leaf", "stalk")
+
+
+def _table() -> dict[str, Any]:
+    return load(_FILE)
+
+
+@lru_cache(maxsize=1)
+def _foods() -> dict[str, dict[str, Any]]:
+    return {food["key"]: food for food in _table()["foods"]}
+
+
+def food_keys() -> list[str]:
+    """Every food key, sorted."""
+    return sorted(_foods())
+
+
+def food_info(key: str) -> dict[str, Any]:
+    """The table entry of a food key (raises :class:`FoodNotFound`)."""
+    try:
+        return _foods()[key]
+    except KeyError:
+        raise FoodNotFound(f"I don't have '{key}' in my food table.", key) from None
+
+
+def food_categories() -> list[str]:
+    """The fixed list of food categories, in table order."""
+    return list(_table()["categories"])
+
+
+def food_source() -> str:
+    """Citation of the food figures (USDA SR28)."""
+    return _table()["source"]
+
+
+@lru_cache(maxsize=1)
+def _surface_map() -> dict[str, str]:
+    surfaces: dict[str, str] = {}
+    for food in _table()["foods"]:
+        for form in [food["key"].replace("_", " "), *food["synonyms"]]:
+            surfaces.setdefault(form, food["key"])
+    return surfaces
+
+
+def food_surface_forms() -> dict[str, str]:
+    """Every name, synonym and plural (lower case) -> food key.
+
+    >>> food_surface_forms()["pepitas"]
+    'pumpkin_seeds'
+    """
+    return dict(_surface_map())
+
+
+@lru_cache(maxsize=1)
+def _index() -> NameIndex:
+    return NameIndex(_surface_map())
+
+
+# ---------------------------------------------------------------- matching
+
+
+@dataclass(frozen=True)
+class FoodMatch:
+    """Result of :func:`find_food`."""
+
+    key: str
+    name: str
+    score: float
+    matched_form: str
+    close_matches: tuple[tuple[str, float], ...] = field(default_factory=tuple)
+
+
+def search_foods(text: str, limit: int = 5) -> list[tuple[str, float]]:
+    """Ranked ``(food_key, score)`` candidates for a mention; never raises."""
+    if not isinstance(text, str):
+        return []
+    return [(c.key, c.score) for c in _index().lookup(text, limit=limit).candidates]
+
+
+def find_food(text: str) -> FoodMatch:
+    """Match a food mention (typos, plurals, casing, hyphens) to a food key.
+
+    Returns the best match with its score (1.0 = exact name) and up to four
+    runner-up ``(key, score)`` pairs. Raises :class:`FoodNotFound` carrying
+    the close matches when the best score is below :data:`MATCH_THRESHOLD`.
+
+    >>> find_food("pumkin seeds").key
+    'pumpkin_seeds'
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise FoodNotFound("Please tell me which food you mean.", str(text or ""))
+    if text in _foods():
+        food = _foods()[text]
+        return FoodMatch(text, food["name"], 1.0, text)
+    result = _index().lookup(text, limit=5)
+    best = result.best
+    close = tuple((c.key, c.score) for c in result.candidates)
+    if best is None or best.score < MATCH_THRESHOLD:
+        raise FoodNotFound(
+            f"I couldn't find '{text.strip()}' in my food table.", text, close[:3]
+        )
+    return FoodMatch(
+        key=best.key,
+        name=_foods()[best.key]["name"],
+        score=best.score,
+        matched_form=best.form,
+        close_matches=close[1:],
+    )
+
+
+# ---------------------------------------------------------------- portions
+
+
+@dataclass(frozen=True)
+class PortionMagnesium:
+    """Magnesium (and calcium) in a portion, with the portion actually used."""
+
+    food: str
+    food_name: str
+    amount: float
+    unit: str | None
+    grams: float
+    description: str
+    magnesium_mg: float
+    calcium_mg: float
+    used_default: bool  # the food's default serving was used
+    unit_fallback: bool  # the requested unit could not be applied to this food
+    requested_unit: str | None
+    assumption: str | None  # e.g. "handful_is_1_oz", "volume_from_density"
+    source: str
+
+
+def _check_amount(amount: object) -> float | None:
+    if amount is None:
+        return None
+    if isinstance(amount, str):
+        parsed = parse_number(amount)
+        if parsed is None:
+            raise InvalidAmount(f"I couldn't read '{amount}' as an amount.")
+        amount = parsed
+    if isinstance(amount, bool) or not isinstance(amount, int | float):
+        raise InvalidAmount("The amount must be a number.")
+    if not math.isfinite(amount) or amount < 0:
+        raise InvalidAmount("The amount must be zero or more.")
+    if amount > 100_000:
+        raise InvalidAmount("That amount is too large to be a portion of food.")
+    return float(amount)
+
+
+def _resolve_food(food: str | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(food, dict) and "key" in food:
+        return food_info(food["key"])
+    if not isinstance(food, str):
+        raise FoodNotFound("Please tell me which food you mean.", str(food))
+    if food in _foods():
+        return _foods()[food]
+    return _foods()[find_food(food).key]
+
+
+def _default_grams(info: dict[str, Any]) -> tuple[float, str]:
+    default = info["default_portion"]
+    words = f"{default['amount']:g} {default['unit']}"
+    if default.get("portion_index") is not None and default["basis"] == "usda_measure":
+        words = f"{default['amount']:g} {default['description']}"
+    return default["grams"], words
+
+
+def portion_grams(
+    info: dict[str, Any], amount: float | None, unit: str | None
+) -> tuple[float, str, bool, bool, str | None]:
+    """Grams for an amount/unit of a food entry.
+
+    Returns ``(grams, description, used_default, unit_fallback, assumption)``.
+    ``unit`` must already be canonical or ``None``.
+    """
+    portions = info["portions"]
+    default = info["default_portion"]
+    if unit is None and amount is None:
+        grams, words = _default_grams(info)
+        return grams, words, True, False, None
+    if unit is None:
+        count_unit = info.get("count_unit")
+        for candidate in ([count_unit] if count_unit else []) + list(_ITEM_UNITS):
+            index = find_portion(portions, candidate)
+            if index is not None:
+                portion = portions[index]
+                return (
+                    scale_portion(portion, amount),
+                    f"{amount:g} {portion['description']}",
+                    False,
+                    False,
+                    None,
+                )
+        grams, words = _default_grams(info)
+        return amount * grams, f"{amount:g} x {words}", True, False, "count_as_default_servings"
+    qty = 1.0 if amount is None else amount
+    if unit in GRAMS_PER_UNIT:
+        return qty * GRAMS_PER_UNIT[unit], f"{qty:g} {unit}", False, False, None
+    if unit in ML_PER_UNIT:
+        converted = volume_to_grams(portions, qty, unit, default.get("portion_index"))
+        if converted is not None:
+            grams, index = converted
+            return grams, f"{qty:g} {unit}", False, False, "volume_from_density"
+    elif unit == "handful" and info["category"] in HANDFUL_CATEGORIES:
+        return qty * HANDFUL_GRAMS, f"{qty:g} handful", False, False, "handful_is_1_oz"
+    else:
+        index = find_portion(portions, unit)
+        if index is None and unit == "piece":
+            for candidate in _ITEM_UNITS:
+                index = find_portion(portions, candidate)
+                if index is not None:
+                    break
+        if index is not None:
+            portion = portions[index]
+            return (
+                scale_portion(portion, qty),
+                f"{qty:g} {portion['description']}",
+                False,
+                False,
+                None,
+            )
+        if unit in _SERVING_LIKE:
+            grams, words = _default_grams(info)
+            return qty * grams, f"{qty:g} x {words}", True, False, "serving_is_default_portion"
+    grams, words = _default_grams(info)
+    return grams, words, True, True, None
+
+
+def magnesium_in_portion(
+    food: str | dict[str, Any],
+    amount: float | str | None = None,
+    unit: str | None = None,
+) -> PortionMagnesium:
+    """Milligrams of magnesium (and calcium) in an amount of a food.
+
+    ``food`` is a food key or free text ("pumkin seeds"); ``amount`` a number
+    or text ("1/2", "two"); ``unit`` any unit surface form ("cups", "oz").
+
+    * no amount and no unit -> the food's default serving;
+    * mass units convert directly; volume units use the food's USDA density;
+    * count units (slice, medium, ...) use the food's own USDA measure;
+    * an unknown unit, or one that does not apply to the food, falls back to
+      one default serving and sets ``unit_fallback``.
+
+    Raises :class:`FoodNotFound` (with close matches) for unknown foods and
+    :class:`InvalidAmount` for negative or unreadable amounts.
+    """
+    info = _resolve_food(food)
+    qty = _check_amount(amount)
+    canonical = canonical_unit(unit) if unit is not None else None
+    if unit is not None and canonical is None:
+        grams, words = _default_grams(info)
+        used_default, fallback, assumption = True, True, None
+    else:
+        grams, words, used_default, fallback, assumption = portion_grams(info, qty, canonical)
+    if fallback:
+        qty_used = info["default_portion"]["amount"]
+        unit_used = info["default_portion"]["unit"]
+    else:
+        default = info["default_portion"]
+        if qty is not None:
+            qty_used = qty
+        else:
+            qty_used = 1.0 if canonical else default["amount"]
+        if canonical:
+            unit_used = canonical
+        else:
+            unit_used = None if qty is not None else default["unit"]
+    return PortionMagnesium(
+        food=info["key"],
+        food_name=info["name"],
+        amount=float(qty_used),
+        unit=unit_used,
+        grams=round(grams, 2),
+        description=words,
+        magnesium_mg=round(info["magnesium_mg_per_100g"] * grams / 100, 1),
+        calcium_mg=round(info["calcium_mg_per_100g"] * grams / 100, 1),
+        used_default=used_default,
+        unit_fallback=fallback,
+        requested_unit=unit if isinstance(unit, str) else None,
+        assumption=assumption,
+        source=food_source(),
+    )
+
+
+# ---------------------------------------------------------------- rankings
+
+
+@dataclass(frozen=True)
+class RankedFood:
+    """A food with its magnesium per default serving."""
+
+    key: str
+    name: str
+    category: str
+    magnesium_mg: float
+    grams: float
+    serving: str
+
+
+def _ranked(infos: Iterable[dict[str, Any]]) -> list[RankedFood]:
+    ranked = []
+    for info in infos:
+        grams, words = _default_grams(info)
+        ranked.append(
+            RankedFood(
+                key=info["key"],
+                name=info["name"],
+                category=info["category"],
+                magnesium_mg=round(info["magnesium_mg_per_100g"] * grams / 100, 1),
+                grams=grams,
+                serving=words,
+            )
+        )
+    ranked.sort(key=lambda item: (-item.magnesium_mg, item.key))
+    return ranked
+
+
+def foods_by_category(category: str | None = None, limit: int | None = 10) -> list[RankedFood]:
+    """Foods of one category (or all) ranked by magnesium per default serving.
+
+    Raises :class:`NutritionError` for unknown categories.
+    """
+    if category is not None and category not in food_categories():
+        raise NutritionError(
+            f"'{category}' is not a food category; choose one of: "
+            + ", ".join(food_categories())
+        )
+    infos = [f for f in _foods().values() if category is None or f["category"] == category]
+    ranked = _ranked(infos)
+    return ranked if limit is None else ranked[:limit]
+
+
+def rich_foods(limit: int = 10, per_category: int | None = None) -> list[RankedFood]:
+    """The foods richest in magnesium per default serving (optionally capped per category)."""
+    ranked = _ranked(_foods().values())
+    if per_category is None:
+        return ranked[:limit]
+    counts: dict[str, int] = {}
+    chosen = []
+    for item in ranked:
+        if counts.get(item.category, 0) < per_category:
+            chosen.append(item)
+            counts[item.category] = counts.get(item.category, 0) + 1
+        if len(chosen) == limit:
+            break
+    return chosen

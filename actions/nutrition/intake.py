@@ -1,0 +1,196 @@
+"""Recommended daily intakes of magnesium, calcium and vitamin D by life stage.
+
+Data: ``data/reference_intakes.yml`` (IOM 1997 and 2011; FDA Daily Value).
+
+Decisions on cases the tables do not cover:
+
+* Pregnancy and lactation figures exist only for ages 14-50; a pregnant or
+  lactating person younger than 14 or older than 50 gets
+  :class:`InvalidProfile` saying so (the assistant should refer to a clinician).
+* Pregnant *and* lactating at once: the pregnancy figures are used (they are
+  equal to or higher than the lactation ones for all three nutrients).
+* Sex is needed only where the tables differ by sex (14 years and older);
+  younger children may omit it. Pregnancy or lactation implies female.
+  The tables know only "male" and "female"; other values are rejected with a
+  message asking which table to use.
+* Age may be given in years, in months, or both (added: 1 year + 3 months).
+  Ages must be 0 to 125 years.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from .data_files import load
+from .errors import InvalidProfile
+
+_FILE = "reference_intakes.yml"
+
+_SEX_WORDS = {
+    "male": "male", "m": "male", "man": "male", "men": "male", "boy": "male",
+    "female": "female", "f": "female", "woman": "female", "women": "female",
+    "girl": "female", "lady": "female",
+}
+
+
+def _table() -> dict[str, Any]:
+    return load(_FILE)
+
+
+@dataclass(frozen=True)
+class RecommendedIntake:
+    """Daily reference intakes for one person."""
+
+    life_stage: str  # e.g. "31-50 years", "14-18 years, pregnancy"
+    age_months: float
+    sex: str | None
+    pregnant: bool
+    lactating: bool
+    magnesium_mg: float
+    magnesium_kind: str  # "RDA" or "AI"
+    magnesium_supplement_ul_mg: float | None  # None: not established (infants)
+    daily_value_mg: float | None  # label Daily Value, None under 4 years
+    calcium_mg: float
+    calcium_kind: str
+    calcium_ul_mg: float
+    vitamin_d_mcg: float
+    vitamin_d_iu: float
+    vitamin_d_kind: str
+    vitamin_d_ul_mcg: float
+    vitamin_d_ul_iu: float
+    sources: dict[str, str]
+
+
+def normalise_sex(sex: object) -> str | None:
+    """Map "F", "woman", "Male", ... to "male"/"female"; None stays None.
+
+    Raises :class:`InvalidProfile` for anything else.
+    """
+    if sex is None:
+        return None
+    if isinstance(sex, str):
+        cleaned = sex.strip().lower()
+        if not cleaned:
+            return None
+        if cleaned in _SEX_WORDS:
+            return _SEX_WORDS[cleaned]
+    raise InvalidProfile(
+        "The reference tables are given for males and females; please tell me which "
+        "of the two tables to use."
+    )
+
+
+def age_in_months(age_years: object = None, age_months: object = None) -> float:
+    """Total age in months from years and/or months; validates the range."""
+    if age_years is None and age_months is None:
+        raise InvalidProfile("Please tell me the age (in years, or in months for babies).")
+    total = 0.0
+    for value, factor, name in ((age_years, 12.0, "years"), (age_months, 1.0, "months")):
+        if value is None:
+            continue
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not is_number or not math.isfinite(value):
+            raise InvalidProfile(f"The age in {name} must be a number.")
+        if value < 0:
+            raise InvalidProfile("An age can't be negative.")
+        total += value * factor
+    if total > _table()["max_age_years"] * 12:
+        raise InvalidProfile(
+            f"I can only give figures for ages up to {_table()['max_age_years']} years."
+        )
+    return total
+
+
+def _band(rows: list[dict[str, Any]], months: float) -> dict[str, Any]:
+    for row in rows:
+        if row["from_months"] <= months < row["to_months"]:
+            return row
+    raise InvalidProfile("That age is outside the reference tables.")  # pragma: no cover
+
+
+def _sexed(row: dict[str, Any], sex: str | None, state: str | None, what: str) -> float:
+    if state is not None:
+        return row[state]
+    if row["male"] == row["female"]:
+        return row["male"]
+    if sex is None:
+        raise InvalidProfile(
+            f"For {row['label']} the {what} figure differs for males and females; "
+            "please tell me which applies."
+        )
+    return row[sex]
+
+
+def recommended_intake(
+    age_years: float | None = None,
+    age_months: float | None = None,
+    sex: str | None = None,
+    pregnant: bool = False,
+    lactating: bool = False,
+) -> RecommendedIntake:
+    """Reference intakes of magnesium, calcium and vitamin D for a person.
+
+    >>> r = recommended_intake(age_years=40, sex="female")
+    >>> (r.magnesium_mg, r.magnesium_kind, r.magnesium_supplement_ul_mg)
+    (320, 'RDA', 350)
+
+    Raises :class:`InvalidProfile` (a :class:`NutritionError`) for impossible
+    or uncovered profiles; see the module docstring for the rules.
+    """
+    months = age_in_months(age_years, age_months)
+    sex = normalise_sex(sex)
+    pregnant = bool(pregnant)
+    lactating = bool(lactating)
+    state = "pregnancy" if pregnant else "lactation" if lactating else None
+    if state is not None:
+        if sex == "male":
+            raise InvalidProfile("Pregnancy and breastfeeding figures apply to females only.")
+        sex = "female"
+    table = _table()
+    magnesium = _band(table["magnesium"], months)
+    if state is not None and state not in magnesium:
+        raise InvalidProfile(
+            "The reference tables give pregnancy and breastfeeding figures only for "
+            "ages 14 to 50; please ask a doctor or midwife about other ages."
+        )
+    calcium = _band(table["calcium"], months)
+    vitamin_d = _band(table["vitamin_d"], months)
+    vitamin_d_ul = _band(table["vitamin_d_ul"], months)
+    label = magnesium["label"]
+    if state == "pregnancy":
+        label += ", pregnancy"
+    elif state == "lactation":
+        label += ", lactation"
+    daily_value = table["daily_value"]
+    return RecommendedIntake(
+        life_stage=label,
+        age_months=months,
+        sex=sex,
+        pregnant=pregnant,
+        lactating=lactating,
+        magnesium_mg=_sexed(magnesium, sex, state, "magnesium"),
+        magnesium_kind=magnesium["kind"],
+        magnesium_supplement_ul_mg=_band(table["magnesium_supplement_ul"], months)["mg"],
+        daily_value_mg=(
+            daily_value["magnesium_mg"] if months >= daily_value["applies_from_months"] else None
+        ),
+        calcium_mg=_sexed(calcium, sex, state, "calcium"),
+        calcium_kind=calcium["kind"],
+        calcium_ul_mg=_band(table["calcium_ul"], months)["mg"],
+        vitamin_d_mcg=vitamin_d["mcg"],
+        vitamin_d_iu=vitamin_d["iu"],
+        vitamin_d_kind=vitamin_d["kind"],
+        vitamin_d_ul_mcg=vitamin_d_ul["mcg"],
+        vitamin_d_ul_iu=vitamin_d_ul["iu"],
+        sources=dict(table["source"]),
+    )
+
+
+def supplement_ul_mg(
+    age_years: float | None = None, age_months: float | None = None
+) -> float | None:
+    """Supplemental magnesium UL for an age (``None`` = not established, infants)."""
+    months = age_in_months(age_years, age_months)
+    return _band(_table()["magnesium_supplement_ul"], months)["mg"]

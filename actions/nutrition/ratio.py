@@ -1,0 +1,113 @@
+"""Calcium-to-magnesium ratio arithmetic.
+
+The 1:1 and 2:1 ratios are opinions of some experts (seed article), not a
+consensus; results carry ``is_opinion = True`` so replies can say so. Whatever
+the ratio suggests, supplemental magnesium is capped at the age's UL
+(:mod:`intake`); without an age the adult UL (9 years and older) is used.
+
+Warning codes in :attr:`RatioAdvice.warnings`:
+
+* ``ratio_far_above_2_to_1`` - calcium/magnesium above :data:`FAR_ABOVE_RATIO`;
+* ``no_magnesium_intake`` - magnesium given as 0 (ratio undefined);
+* ``supplement_above_ul`` - the stated supplemental magnesium exceeds the UL;
+* ``target_above_supplement_ul`` - the 2:1 magnesium amount is more than the UL,
+  so at most the UL may come from supplements (the rest from food);
+* ``ul_not_established`` - infants: no supplemental magnesium UL exists.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .errors import InvalidAmount
+from .intake import supplement_ul_mg
+
+#: A calcium:magnesium ratio above this counts as "far above 2:1".
+FAR_ABOVE_RATIO = 3.0
+_ADULT_AGE_YEARS = 19
+
+
+@dataclass(frozen=True)
+class RatioAdvice:
+    """Result of :func:`ratio_advice` (all amounts mg/day)."""
+
+    calcium_mg: float
+    magnesium_mg: float | None
+    magnesium_for_1_to_1_mg: float
+    magnesium_for_2_to_1_mg: float
+    current_ratio: float | None  # calcium / magnesium, None if magnesium unknown or 0
+    supplemental_ul_mg: float | None
+    supplemental_magnesium_mg: float | None
+    gap_to_2_to_1_mg: float | None
+    warnings: tuple[str, ...]
+    is_opinion: bool = True
+
+
+def _amount(value: object, name: str, allow_none: bool = True) -> float | None:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidAmount(f"The {name} amount must be a number of milligrams.")
+    if value < 0:
+        raise InvalidAmount(f"The {name} amount can't be negative.")
+    if value > 100_000:
+        raise InvalidAmount(f"{value:g} mg of {name} a day is not a plausible intake.")
+    return float(value)
+
+
+def ratio_advice(
+    calcium_mg: float,
+    magnesium_mg: float | None = None,
+    age_years: float | None = None,
+    age_months: float | None = None,
+    supplemental_magnesium_mg: float | None = None,
+) -> RatioAdvice:
+    """Magnesium amounts for 1:1 and 2:1 calcium:magnesium, and warnings.
+
+    >>> advice = ratio_advice(1200)
+    >>> advice.magnesium_for_2_to_1_mg, advice.supplemental_ul_mg
+    (600.0, 350)
+
+    Raises :class:`InvalidAmount` for negative or non-numeric amounts and for
+    a calcium amount of 0 (no ratio can be formed).
+    """
+    calcium = _amount(calcium_mg, "calcium", allow_none=False)
+    if calcium == 0:
+        raise InvalidAmount("With no calcium there is no calcium-to-magnesium ratio to work out.")
+    magnesium = _amount(magnesium_mg, "magnesium")
+    supplemental = _amount(supplemental_magnesium_mg, "supplemental magnesium")
+    if age_years is None and age_months is None:
+        ul = supplement_ul_mg(age_years=_ADULT_AGE_YEARS)
+    else:
+        ul = supplement_ul_mg(age_years, age_months)
+    warnings: list[str] = []
+    ratio = None
+    gap = None
+    target_2 = round(calcium / 2, 1)
+    if magnesium is not None:
+        if magnesium == 0:
+            warnings.append("no_magnesium_intake")
+        else:
+            ratio = round(calcium / magnesium, 2)
+            if ratio > FAR_ABOVE_RATIO:
+                warnings.append("ratio_far_above_2_to_1")
+        gap = round(max(0.0, target_2 - magnesium), 1)
+    if ul is None:
+        warnings.append("ul_not_established")
+    else:
+        if supplemental is not None and supplemental > ul:
+            warnings.append("supplement_above_ul")
+        if target_2 > ul:
+            warnings.append("target_above_supplement_ul")
+    return RatioAdvice(
+        calcium_mg=calcium,
+        magnesium_mg=magnesium,
+        magnesium_for_1_to_1_mg=round(calcium, 1),
+        magnesium_for_2_to_1_mg=target_2,
+        current_ratio=ratio,
+        supplemental_ul_mg=ul,
+        supplemental_magnesium_mg=supplemental,
+        gap_to_2_to_1_mg=gap,
+        warnings=tuple(warnings),
+    )
