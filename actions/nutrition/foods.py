@@ -40,7 +40,7 @@ from .units import GRAMS_PER_UNIT, ML_PER_UNIT, canonical_unit
 _FILE = "foods.json"
 
 #: Score at or above which :func:`find_food` accepts its best match.
-MATCH_THRESHOLD = 0.78
+MATCH_THRESHOLD = 0.75
 
 #: Grams in a handful of nuts or seeds (1 oz; see module docstring).
 HANDFUL_GRAMS = GRAMS_PER_UNIT["oz"]

@@ -26,6 +26,11 @@ from .text import key_form
 # match "pea".
 _MIN_FUZZY_LEN = 4
 _MAX_DELETES = 2
+# Neighbour swaps count half an edit; a full edit in a word of at most
+# _SHORT_LEN letters costs an extra penalty ("bean" is not "bran").
+_SWAP_COST = 0.5
+_SHORT_LEN = 5
+_SHORT_PENALTY = 0.06
 
 
 @dataclass(frozen=True)
@@ -49,9 +54,13 @@ class LookupResult:
         return self.candidates[0] if self.candidates else None
 
 
-def damerau_levenshtein(a: str, b: str, limit: int | None = None) -> int:
+def damerau_levenshtein(
+    a: str, b: str, limit: float | None = None, swap_cost: float = 1.0
+) -> float:
     """Optimal-string-alignment distance between ``a`` and ``b``.
 
+    A swap of neighbouring letters costs ``swap_cost`` (1 by default; the
+    lookup uses 0.5 because "kael" for "kale" is a slip, not a different word).
     With ``limit`` the function may stop early and return ``limit + 1`` once
     the distance is known to exceed ``limit``.
     """
@@ -64,10 +73,10 @@ def damerau_levenshtein(a: str, b: str, limit: int | None = None) -> int:
         return len_b
     if not len_b:
         return len_a
-    previous_previous: list[int] = []
-    previous = list(range(len_b + 1))
+    previous_previous: list[float] = []
+    previous: list[float] = list(range(len_b + 1))
     for i in range(1, len_a + 1):
-        current = [i] + [0] * len_b
+        current: list[float] = [i] + [0] * len_b
         char_a = a[i - 1]
         row_min = i
         for j in range(1, len_b + 1):
@@ -79,7 +88,7 @@ def damerau_levenshtein(a: str, b: str, limit: int | None = None) -> int:
                 and char_a == b[j - 2]
                 and a[i - 2] == b[j - 1]
             ):
-                value = min(value, previous_previous[j - 2] + 1)
+                value = min(value, previous_previous[j - 2] + swap_cost)
             current[j] = value
             if value < row_min:
                 row_min = value
@@ -207,9 +216,12 @@ class NameIndex:
                     continue
                 seen.add(target)
                 limit = 1 if min(len(target), len(compact)) < 7 else _MAX_DELETES
-                distance = damerau_levenshtein(compact, target, limit)
+                distance = damerau_levenshtein(compact, target, limit, _SWAP_COST)
                 if distance <= limit:
-                    score = 1.0 - distance / max(len(compact), len(target))
+                    longest = max(len(compact), len(target))
+                    score = 1.0 - distance / longest
+                    if longest <= _SHORT_LEN and distance >= 1:
+                        score -= _SHORT_PENALTY
                     # a typo is less certain than an exact match
                     offer(self._compact[target], min(score, 0.97), self._compact_to_form[target])
 
