@@ -41,7 +41,8 @@ $(VENV_STAMP): requirements/lock.txt
 	@scripts/install.sh
 	@touch $@
 
-build: install ## build what the model needs (nothing yet beyond the venv)
+build: install ## build the project's spaCy pipeline (only when its inputs changed)
+	@$(PY) -m nlu.build_pipeline
 
 train: install build ## train the model, only when data, domain or config changed
 	@scripts/train.sh

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 model=models/assistant.tar.gz
 stamp=models/.inputs.sha256
 inputs=$(find config.yml domain.yml data -type f | LC_ALL=C sort)
-[ -d build/spacy_pipeline ] && inputs="$inputs $(find build/spacy_pipeline -type f | LC_ALL=C sort)"
+# The spaCy pipeline's own stamp hashes everything it is built from (nlu/, the nutrition data).
+[ -f build/spacy_pipeline/inputs.sha256 ] && inputs="$inputs build/spacy_pipeline/inputs.sha256"
 digest=$( (cat requirements/lock.txt; for f in $inputs; do echo "== $f"; cat "$f"; done) | sha256sum | cut -d' ' -f1)
 
 if [ -f "$model" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$digest" ]; then
