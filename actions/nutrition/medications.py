@@ -28,13 +28,17 @@ def medication_classes() -> list[str]:
 
 @lru_cache(maxsize=1)
 def _surface_table() -> dict[str, tuple[str, str]]:
+    # Drug names first: "tetracycline" is a drug even though "tetracyclines"
+    # names the class.
     surfaces: dict[str, tuple[str, str]] = {}
-    for class_key, info in _table()["medication_classes"].items():
-        for name in info.get("class_names", []):
-            surfaces.setdefault(name.lower(), (class_key, class_key))
+    classes = _table()["medication_classes"]
+    for class_key, info in classes.items():
         for drug_key, drug in info["drugs"].items():
             for name in [drug_key.replace("_", " "), *drug["names"]]:
                 surfaces.setdefault(name.lower(), (drug_key, class_key))
+    for class_key, info in classes.items():
+        for name in info.get("class_names", []):
+            surfaces.setdefault(name.lower(), (class_key, class_key))
     return surfaces
 
 

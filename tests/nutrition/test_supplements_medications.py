@@ -1,0 +1,177 @@
+"""Supplement forms (elemental magnesium) and medication interactions."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.nutrition.errors import InvalidAmount, UnknownMedication, UnknownSupplementForm
+from actions.nutrition.medications import (
+    condition_cautions,
+    deficiency_signs,
+    find_medication,
+    medication_classes,
+    medication_surface_forms,
+    toxicity_facts,
+)
+from actions.nutrition.supplements import (
+    elemental_fraction,
+    elemental_magnesium,
+    supplement_forms,
+    supplement_surface_forms,
+)
+
+# Percent elemental magnesium listed in the project reference (nutrition-facts.md).
+REFERENCE_PERCENT = [
+    ("oxide", None, 60.3), ("citrate", None, 16.2), ("citrate", "nonahydrate", 11.9),
+    ("bisglycinate", None, 14.1), ("chloride", None, 25.5), ("chloride", "hexahydrate", 12.0),
+    ("lactate", None, 12.0), ("lactate", "dihydrate", 10.2), ("aspartate", None, 8.4),
+    ("aspartate", "dihydrate", 7.5), ("malate", None, 15.5), ("malate", "trihydrate", 11.6),
+    ("threonate", None, 8.3), ("sulfate", None, 20.2), ("sulfate", "heptahydrate", 9.9),
+]
+
+
+@pytest.mark.parametrize(("form", "hydrate", "percent"), REFERENCE_PERCENT)
+def test_computed_fractions_match_reference_table(form, hydrate, percent):
+    assert 100 * elemental_fraction(form, hydrate) == pytest.approx(percent, abs=0.06)
+
+
+def test_hydroxide_fraction_follows_from_its_formula():
+    # Mg(OH)2: 24.305 / 58.319
+    assert elemental_fraction("hydroxide") == pytest.approx(0.4168, abs=0.0005)
+
+
+def test_seed_example_500_mg_oxide_is_about_302_mg():
+    result = elemental_magnesium("magnesium oxide", 500)
+    assert result.elemental_mg == pytest.approx(302, abs=1)
+    assert result.form == "oxide" and result.hydrate == "anhydrous"
+    assert "label" in result.source
+
+
+@pytest.mark.parametrize(
+    ("name", "form", "hydrate"),
+    [
+        ("mag ox", "oxide", "anhydrous"), ("Magnesium Glycinate", "bisglycinate", "anhydrous"),
+        ("epsom salt", "sulfate", "heptahydrate"), ("milk of magnesia", "hydroxide", "anhydrous"),
+        ("magnesium citrat", "citrate", "anhydrous"), ("magnesium citrate powder", "citrate",
+                                                       "anhydrous"),
+        ("threonate", "threonate", "anhydrous"),
+    ],
+)
+def test_names_people_use_resolve(name, form, hydrate):
+    result = elemental_magnesium(name, 1000)
+    assert (result.form, result.hydrate) == (form, hydrate)
+
+
+def test_explicit_hydrate_overrides_and_alternatives_are_listed():
+    result = elemental_magnesium("citrate", 1000, hydrate="nonahydrate")
+    assert result.elemental_mg == pytest.approx(118.9, abs=0.2)
+    assert result.other_hydrates["anhydrous"] == pytest.approx(161.6, abs=0.2)
+
+
+def test_absorption_classes_follow_ods():
+    forms = supplement_surface_forms()
+    assert forms["magnesium citrate"][1] == "better"
+    assert forms["magnesium chloride"][1] == "better"
+    assert forms["mag ox"] == ("oxide", "lower")
+    assert forms["epsom salt"] == ("sulfate", "lower")
+    assert forms["magnesium glycinate"][1] == "not_rated"
+
+
+def test_every_form_has_surface_names():
+    forms = {key for key, _ in supplement_surface_forms().values()}
+    assert forms == set(supplement_forms())
+    assert len(forms) >= 9
+
+
+@pytest.mark.parametrize("bad", ["unicorn dust", "", None])
+def test_unknown_form_raises(bad):
+    with pytest.raises(UnknownSupplementForm):
+        elemental_magnesium(bad, 100)
+
+
+def test_unknown_hydrate_raises():
+    with pytest.raises(UnknownSupplementForm):
+        elemental_magnesium("oxide", 100, hydrate="heptahydrate")
+
+
+@pytest.mark.parametrize("amount", [-5, "lots", float("nan"), True])
+def test_bad_compound_amount_raises(amount):
+    with pytest.raises(InvalidAmount):
+        elemental_magnesium("oxide", amount)
+
+
+# --------------------------------------------------------------- medications
+
+
+@pytest.mark.parametrize(
+    ("name", "drug", "drug_class"),
+    [
+        ("Fosamax", "alendronate", "bisphosphonates"),
+        ("actonel", "risedronate", "bisphosphonates"),
+        ("Atelvia", "risedronate", "bisphosphonates"),
+        ("boniva", "ibandronate", "bisphosphonates"),
+        ("reclast", "zoledronic_acid", "bisphosphonates"),
+        ("zometa", "zoledronic_acid", "bisphosphonates"),
+        ("doxycycline", "doxycycline", "tetracycline_antibiotics"),
+        ("minocycline", "minocycline", "tetracycline_antibiotics"),
+        ("tetracycline", "tetracycline", "tetracycline_antibiotics"),
+        ("Cipro", "ciprofloxacin", "quinolone_antibiotics"),
+        ("levaquin", "levofloxacin", "quinolone_antibiotics"),
+        ("prilosec", "omeprazole", "proton_pump_inhibitors"),
+        ("Nexium", "esomeprazole", "proton_pump_inhibitors"),
+        ("prevacid", "lansoprazole", "proton_pump_inhibitors"),
+        ("protonix", "pantoprazole", "proton_pump_inhibitors"),
+        ("lasix", "furosemide", "loop_thiazide_diuretics"),
+        ("hydrochlorothiazide", "hydrochlorothiazide", "loop_thiazide_diuretics"),
+        ("chlorthalidone", "chlorthalidone", "loop_thiazide_diuretics"),
+        ("spironolactone", "spironolactone", "potassium_sparing_diuretics"),
+        ("amiloride", "amiloride", "potassium_sparing_diuretics"),
+        ("omeprazol", "omeprazole", "proton_pump_inhibitors"),
+    ],
+)
+def test_medication_names_resolve(name, drug, drug_class):
+    result = find_medication(name)
+    assert (result.drug, result.drug_class) == (drug, drug_class)
+    assert "Office of Dietary Supplements" in result.source
+
+
+def test_class_names_resolve_to_the_class():
+    result = find_medication("PPIs")
+    assert result.drug is None and result.drug_class == "proton_pump_inhibitors"
+    assert result.long_term_use_years_min == 1
+
+
+def test_timing_is_structured_hours():
+    assert find_medication("alendronate").separate_hours_min == 2
+    cipro = find_medication("cipro")
+    assert cipro.take_drug_before_hours_min == 2
+    assert cipro.take_drug_after_hours == (4, 6)
+
+
+def test_diuretic_effects_differ_by_class():
+    assert find_medication("furosemide").effect == "increases_magnesium_loss"
+    assert find_medication("spironolactone").effect == "reduces_magnesium_excretion"
+
+
+@pytest.mark.parametrize("name", ["tylenol", "", None, "aspirin"])
+def test_unknown_medication_raises(name):
+    with pytest.raises(UnknownMedication):
+        find_medication(name)
+
+
+def test_surface_forms_cover_every_class():
+    classes = {drug_class for _, drug_class in medication_surface_forms().values()}
+    assert classes == set(medication_classes())
+    assert len(classes) == 6
+
+
+def test_signs_and_cautions_are_structured_codes():
+    signs = deficiency_signs()
+    assert "fatigue" in signs["early"] and "abnormal_heart_rhythm" in signs["later"]
+    toxicity = toxicity_facts()
+    assert toxicity["emergency"] is True
+    assert "cardiac_arrest" in toxicity["signs"]
+    assert toxicity["main_effect_of_excess_supplement"] == "diarrhea"
+    assert condition_cautions()["kidney_impairment"]["advice"] == "supplements_need_clinician_advice"
+    for code in signs["early"] + signs["later"] + toxicity["signs"]:
+        assert code.replace("_", "").isalpha() and code == code.lower()
