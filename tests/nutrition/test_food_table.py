@@ -13,7 +13,6 @@ from actions.nutrition.data_files import DATA_DIR
 from actions.nutrition.foods import magnesium_in_portion
 from actions.nutrition.text import key_form
 from actions.nutrition.units import CANONICAL_UNITS
-
 from tests.nutrition.paths import REPO_ROOT, SHARED_DIR, needs_sr28
 
 TABLE = json.loads((DATA_DIR / "foods.json").read_text(encoding="utf-8"))

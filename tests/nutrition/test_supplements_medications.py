@@ -172,6 +172,7 @@ def test_signs_and_cautions_are_structured_codes():
     assert toxicity["emergency"] is True
     assert "cardiac_arrest" in toxicity["signs"]
     assert toxicity["main_effect_of_excess_supplement"] == "diarrhea"
-    assert condition_cautions()["kidney_impairment"]["advice"] == "supplements_need_clinician_advice"
+    kidney = condition_cautions()["kidney_impairment"]
+    assert kidney["advice"] == "supplements_need_clinician_advice"
     for code in signs["early"] + signs["later"] + toxicity["signs"]:
         assert code.replace("_", "").isalpha() and code == code.lower()
