@@ -6,14 +6,15 @@
 
 Pipeline: English tokenizer (``spacy.blank("en")`` plus a rule that splits "100g",
 "1200mg", "54yo") -> ``lemmatizer`` (mode "lookup", tables from spacy-lookups-data) ->
-``nlu_lemma_case`` -> ``entity_ruler`` (patterns from :mod:`nlu.patterns`) ->
-``nlu_context_entities``.
+``nlu_lemma_case`` -> ``entity_ruler`` (names, amounts, ages; LOWER) -> ``food_ruler``
+(foods; LEMMA) -> ``nlu_context_entities`` (patterns from :mod:`nlu.patterns`).
 
-Besides the spaCy files the build writes ``patterns/entity_ruler.jsonl`` and
-``patterns/context.json`` (canonical, sorted JSON: byte-identical for the same inputs) and
-``inputs.sha256``, a hash of every input (the ``nlu`` sources, the nutrition core's Python
-files and data files, the spaCy and spacy-lookups-data versions). When the stamp matches,
-the build is skipped without importing spaCy, so ``make`` can call it every time.
+Besides the spaCy files the build writes ``patterns/entity_ruler.jsonl``,
+``patterns/food_ruler.jsonl`` and ``patterns/context.json`` (canonical, sorted JSON:
+byte-identical for the same inputs) and ``inputs.sha256``, a hash of every input (the
+``nlu`` sources, the nutrition core's Python and data files, the spaCy and
+spacy-lookups-data versions). When the stamp matches, the build is skipped without
+importing spaCy, so ``make`` can call it every time.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from nlu import PIPELINE_DIR, REPO_ROOT
 STAMP_FILE = "inputs.sha256"
 PATTERN_DIR = "patterns"
 RULER_PATTERNS_FILE = "entity_ruler.jsonl"
+FOOD_PATTERNS_FILE = "food_ruler.jsonl"
 CONTEXT_FILE = "context.json"
 PIPELINE_NAME = "nutrition_entities"
 PIPELINE_VERSION = "1.0.0"
@@ -87,8 +89,14 @@ def make_nlp() -> Any:
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.add_pipe("nlu_lemma_case")
     nlp.add_pipe(
-        "entity_ruler",
-        config={"phrase_matcher_attr": "LEMMA", "validate": False, "overwrite_ents": False},
+        "nlu_entity_ruler",
+        name="entity_ruler",
+        config={"phrase_matcher_attr": "LOWER", "validate": True, "overwrite_ents": False},
+    )
+    nlp.add_pipe(
+        "nlu_entity_ruler",
+        name="food_ruler",
+        config={"phrase_matcher_attr": "LEMMA", "validate": True, "overwrite_ents": False},
     )
     nlp.add_pipe("nlu_context_entities")
     nlp.initialize()
@@ -114,10 +122,23 @@ def build(out_dir: Path = PIPELINE_DIR) -> dict[str, Any]:
     def tokenize(text: str) -> list[str]:
         return [t.text for t in nlp.tokenizer(text)]
 
-    ruler_patterns, problems = pattern_module.ruler_patterns(tokenize)
-    context = pattern_module.context_data(tokenize)
-    nlp.get_pipe("entity_ruler").add_patterns(ruler_patterns)
+    def lemmatize(text: str) -> tuple[list[str], list[str]]:
+        # the same steps the entity ruler runs over its phrase patterns
+        doc = nlp.make_doc(text)
+        for name in ("lemmatizer", "nlu_lemma_case"):
+            doc = nlp.get_pipe(name)(doc)
+        return [t.text for t in doc], [t.lemma_ for t in doc]
+
+    word_patterns, problems = pattern_module.word_patterns(tokenize)
+    food_patterns, food_problems = pattern_module.all_food_patterns()
+    problems += food_problems
+    context = pattern_module.context_data(
+        tokenize, pattern_module.food_forms_by_lemma(food_patterns, lemmatize)
+    )
+    nlp.get_pipe("entity_ruler").add_patterns(word_patterns)
+    nlp.get_pipe("food_ruler").add_patterns(food_patterns)
     nlp.get_pipe("nlu_context_entities").set_data(context)
+    ruler_patterns = word_patterns + food_patterns
     nlp.meta["nlu_inputs_sha256"] = fingerprint
 
     out_dir = Path(out_dir)
@@ -129,9 +150,13 @@ def build(out_dir: Path = PIPELINE_DIR) -> dict[str, Any]:
     nlp.to_disk(tmp)
     pattern_dir = tmp / PATTERN_DIR
     pattern_dir.mkdir()
-    (pattern_dir / RULER_PATTERNS_FILE).write_text(
-        "".join(_dumps(p) + "\n" for p in ruler_patterns), encoding="utf-8"
-    )
+    for name, patterns in (
+        (RULER_PATTERNS_FILE, word_patterns),
+        (FOOD_PATTERNS_FILE, food_patterns),
+    ):
+        (pattern_dir / name).write_text(
+            "".join(_dumps(p) + "\n" for p in patterns), encoding="utf-8"
+        )
     (pattern_dir / CONTEXT_FILE).write_text(
         json.dumps(context, sort_keys=True, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )

@@ -6,6 +6,9 @@ first (``nlu.extract.load_pipeline`` and ``nlu.extractor`` do).
 * ``nlu_lemma_case``: the lookup lemmatizer looks words up case-sensitively, so "Almonds"
   keeps "Almonds" as its lemma; this component gives capitalised tokens the lemma of their
   lower-case form, so that lemma matching is case-insensitive.
+* ``nlu_entity_ruler``: spaCy's ``EntityRuler`` unchanged except for speed: its ``match``
+  skips the per-call pattern count (a sum over every pattern list: thousands of food
+  patterns) and the warning filter, and a doc without matches is left untouched.
 * ``nlu_context_entities``: rules that a plain entity-ruler pattern cannot express:
   entities that need context outside their span ("I'm 54" -> AGE "54"), a bare number as a
   whole message (an answer to "how old are you?"), counts before a food ("2 bananas"), size
@@ -16,11 +19,13 @@ first (``nlu.extract.load_pipeline`` and ``nlu.extractor`` do).
 # No `from __future__ import annotations` here: spaCy reads the factory signatures.
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.pipeline.entityruler import DEFAULT_ENT_ID_SEP, EntityRuler
 from spacy.tokens import Doc, Span
 from spacy.util import compile_suffix_regex
 
@@ -37,6 +42,62 @@ def customise_tokenizer(nlp: Language) -> None:
     """Add the number+letters suffix rule to the English tokenizer (saved with the model)."""
     suffixes = [*nlp.Defaults.suffixes, NUMBER_LETTER_SUFFIX]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+
+
+# ---------------------------------------------------------------------------------------
+# nlu_entity_ruler
+# ---------------------------------------------------------------------------------------
+
+
+@Language.factory(
+    "nlu_entity_ruler",
+    assigns=["doc.ents", "token.ent_type", "token.ent_iob"],
+    default_config={
+        "phrase_matcher_attr": None,
+        "validate": False,
+        "overwrite_ents": False,
+        "ent_id_sep": DEFAULT_ENT_ID_SEP,
+        "scorer": {"@scorers": "spacy.entity_ruler_scorer.v1"},
+    },
+    default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
+)
+def make_nlu_entity_ruler(
+    nlp: Language,
+    name: str,
+    phrase_matcher_attr: int | str | None,
+    validate: bool,
+    overwrite_ents: bool,
+    ent_id_sep: str,
+    scorer: Callable | None,
+) -> "NluEntityRuler":
+    return NluEntityRuler(
+        nlp,
+        name,
+        phrase_matcher_attr=phrase_matcher_attr,
+        validate=validate,
+        overwrite_ents=overwrite_ents,
+        ent_id_sep=ent_id_sep,
+        scorer=scorer,
+    )
+
+
+class NluEntityRuler(EntityRuler):
+    """spaCy's EntityRuler with a cheaper ``match`` (same matches, same order rule:
+    longest first, then leftmost; equal spans are ordered by match id, so the choice
+    between them does not depend on set order)."""
+
+    def match(self, doc: Doc) -> list[tuple[int, int, int]]:
+        matches: list[tuple[int, int, int]] = []
+        if len(self.matcher):
+            matches.extend(self.matcher(doc))
+        if len(self.phrase_matcher):
+            matches.extend(self.phrase_matcher(doc))
+        unique = {(m_id, start, end) for m_id, start, end in matches if start != end}
+        return sorted(unique, key=lambda m: (m[1] - m[2], m[1], m[0]))
+
+    def set_annotations(self, doc: Doc, matches: list[tuple[int, int, int]]) -> None:
+        if matches:
+            super().set_annotations(doc, matches)
 
 
 # ---------------------------------------------------------------------------------------
@@ -93,6 +154,15 @@ def _split_key(key: str) -> tuple[str, str]:
     return label, ent_id
 
 
+def _inflected(a: str, b: str) -> bool:
+    """True if the words are equal or one is a regular plural of the other."""
+    if a == b:
+        return True
+    if len(a) < len(b):
+        a, b = b, a
+    return a in (b + "s", b + "es") or (a.endswith("ies") and b == a[:-3] + "y")
+
+
 def _roles(ent_id: str) -> str:
     """The role letters of a pattern id ("years:CCN" -> "CCN", "NNU" -> "NNU")."""
     return ent_id.rpartition(":")[2]
@@ -125,8 +195,10 @@ class ContextEntities:
         self.not_age_next = frozenset(data.get("not_age_next", []))
         self.needs_food_units = frozenset(data.get("needs_food_units", []))
         self.sex_letters = dict(data.get("sex_letters", {}))
+        self.expecting_before = frozenset(data.get("expecting_before", []))
         self.expecting_next_ok = frozenset(data.get("expecting_next_ok", []))
         self.expecting_next_a_ok = frozenset(data.get("expecting_next_a_ok", []))
+        self.food_forms = {k: tuple(v) for k, v in data.get("food_forms_by_lemma", {}).items()}
         self.age_min = float(data.get("age_years_min", 1.0))
         self.age_max = float(data.get("age_years_max", 120.0))
 
@@ -158,9 +230,12 @@ class ContextEntities:
     def _process(self, doc: Doc) -> None:
         if not len(doc):
             return
-        ents = [e for e in doc.ents if self._keep_amount(doc, e)]
+        original = doc.ents
+        ents = [e for e in original if self._keep_food(e) and self._keep_amount(doc, e)]
+        changed = len(ents) != len(original)
         taken = [False] * len(doc)
         for ent in ents:
+            changed = changed or ent.label_ == "BLOCK"
             for i in range(ent.start, ent.end):
                 taken[i] = True
         added: list[Span] = []
@@ -172,8 +247,6 @@ class ContextEntities:
             added.append(Span(doc, start, end, label=label, span_id=ent_id))
             for i in range(start, end):
                 taken[i] = True
-
-        food_starts = {e.start for e in ents if e.label_ == "FOOD"}
 
         # 1. patterns with context outside the entity ("I'm 54", "I'm expecting")
         for key, start, end in self._longest_first(self.context_matcher(doc)):
@@ -187,32 +260,51 @@ class ContextEntities:
                 continue
             if label == "AGE" and not self._age_context_ok(doc, s, e, roles[s - start :]):
                 continue
-            if label == "LIFE_STAGE" and not self._expecting_ok(doc, end):
+            if label == "LIFE_STAGE" and not self._expecting_ok(doc, start, end):
                 continue
             add(s, e, label, ent_id.split(":")[0] + ":" + roles[s - start :])
 
-        numbers = self._longest_first(self.number_matcher(doc))
+        food_starts = {e.start for e in ents if e.label_ == "FOOD"}
+        words = [t.i for t in doc if not (t.is_punct or t.is_space)]
+        short = 0 < len(words) <= 4
+        if food_starts or short:
+            numbers = self._longest_first(self.number_matcher(doc))
+            # 2. counts right before a food: "2 bananas", "half an avocado", "a couple of eggs"
+            for key, start, end in numbers:
+                if not free(start, end):
+                    continue
+                nxt = end
+                if nxt < len(doc) and doc[nxt].lower_ == "of" and doc[end - 1].lower_ != "of":
+                    nxt += 1
+                if nxt in food_starts:
+                    _label, ent_id = _split_key(self.nlp.vocab.strings[key])
+                    add(start, end, "AMOUNT", _roles(ent_id))
+            # 3. short answers: "54", "fifty-four.", "54 F", "female, 54"
+            if short:
+                self._short_answer(doc, words, ents, added, numbers, free, add)
 
-        # 2. counts right before a food: "2 bananas", "half an avocado", "a couple of eggs"
-        for key, start, end in numbers:
-            if not free(start, end):
-                continue
-            nxt = end
-            if nxt < len(doc) and doc[nxt].lower_ == "of" and doc[end - 1].lower_ != "of":
-                nxt += 1
-            if nxt in food_starts:
-                _label, ent_id = _split_key(self.nlp.vocab.strings[key])
-                add(start, end, "AMOUNT", _roles(ent_id))
-
-        # 3. short answers: "54", "fifty-four.", "54 F", "female, 54"
-        self._short_answer(doc, ents, added, numbers, free, add)
-
-        final = [e for e in ents if e.label_ != "BLOCK"] + added
-        doc.ents = sorted(final, key=lambda span: span.start)
+        if changed or added:
+            final = [e for e in ents if e.label_ != "BLOCK"] + added
+            doc.ents = sorted(final, key=lambda span: span.start)
 
     @staticmethod
     def _longest_first(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         return sorted(set(matches), key=lambda m: (-(m[2] - m[1]), m[1], m[0]))
+
+    def _keep_food(self, ent: Span) -> bool:
+        """A FOOD matched on lemma must be one of its surfaces or a regular plural/singular."""
+        if ent.label_ != "FOOD" or not self.food_forms:
+            return True
+        forms = self.food_forms.get(" ".join(t.lemma_ for t in ent), ())
+        words = [t.lower_ for t in ent]
+        text = " ".join(words)
+        if text in forms:
+            return True
+        for form in forms:
+            form_words = form.split(" ")
+            if len(form_words) == len(words) and all(map(_inflected, words, form_words)):
+                return True
+        return False
 
     def _keep_amount(self, doc: Doc, ent: Span) -> bool:
         """Size-only amounts ("a large", "a whole") count only when a food follows."""
@@ -245,7 +337,10 @@ class ContextEntities:
                 return False
         return True
 
-    def _expecting_ok(self, doc: Doc, end: int) -> bool:
+    def _expecting_ok(self, doc: Doc, start: int, end: int) -> bool:
+        """ "I'm expecting" (end of sentence, "a baby", "twins") - not "expecting a call"."""
+        if start == 0 or doc[start - 1].lower_ not in self.expecting_before:
+            return False
         if end >= len(doc) or doc[end].is_punct:
             return True
         nxt = doc[end].lower_
@@ -253,10 +348,7 @@ class ContextEntities:
             return end + 1 < len(doc) and doc[end + 1].lower_ in self.expecting_next_a_ok
         return nxt in self.expecting_next_ok
 
-    def _short_answer(self, doc, ents, added, numbers, free, add) -> None:  # noqa: ANN001
-        words = [t.i for t in doc if not (t.is_punct or t.is_space)]
-        if not words or len(words) > 4:
-            return
+    def _short_answer(self, doc, words, ents, added, numbers, free, add) -> None:  # noqa: ANN001
         if any(e.label_ == "AGE" for e in [*ents, *added]):
             return
         sex_tokens = {i for e in ents if e.label_ == "SEX" for i in range(e.start, e.end)}

@@ -1,11 +1,15 @@
 """Generate the entity patterns, deterministically, from the project's data.
 
-Two pattern sets are produced:
+Three pattern sets are produced:
 
-* **ruler patterns** for spaCy's ``entity_ruler`` (``{"label", "pattern", "id"}``):
-  FOOD as phrase patterns (matched on LEMMA, so "almonds"/"Almond"/"pumpkin seed" all hit),
-  everything else as token patterns on LOWER (AMOUNT, AGE, SEX, LIFE_STAGE, SUPPLEMENT_FORM,
-  MEDICATION, NUTRIENT) plus BLOCK patterns for known false friends ("nursing home");
+* **word patterns** for the ``entity_ruler`` (phrase matching on LOWER plus token patterns):
+  SUPPLEMENT_FORM, MEDICATION, SEX, LIFE_STAGE and NUTRIENT names as phrase patterns,
+  BLOCK phrases for known false friends ("nursing home", "oh man"), and token patterns for
+  AMOUNT ("half a cup", "1,200 mg", "two slices") and AGE ("54 years old", "aged 54",
+  "in my fifties", "8 months old");
+* **food patterns** for the ``food_ruler`` (phrase matching on LEMMA, so "almonds",
+  "Almond" and "pumpkin seed" all hit): every food name, synonym and plural, plus a spaced
+  version of hyphenated names ("black eyed peas");
 * **context data** for the custom ``nlu_context_entities`` component: patterns whose entity
   is only part of the match ("I'm 54": the entity is "54"), the number-phrase grammar used
   for counts ("2 bananas") and bare-number answers, and a few word lists.
@@ -19,6 +23,11 @@ Entity ids carry what the normaliser needs:
   ``N`` number, ``U`` unit, ``S`` size word ignored before a unit, ``W`` other word in the
   entity, ``M`` decade modifier (early/mid/late), ``D`` decade; context patterns also use
   ``C`` for context tokens that stay outside the entity.
+
+Speed note: spaCy's Matcher tries every token pattern at every token, and each distinct
+``IN``/``REGEX`` test on a pattern's first token is a Python call per token. So names go to
+phrase matchers (hashed), token patterns are few, and they start with a literal word or the
+one shared number test; ``IN`` lists appear only after the first token.
 
 Everything is sorted, so the same inputs always give byte-identical pattern files.
 """
@@ -35,8 +44,12 @@ from nlu import vocab
 Tokenize = Callable[[str], list[str]]
 Spec = dict[str, Any]
 Pattern = dict[str, Any]
+Words = tuple[str | tuple[str, ...], ...]
 
-VULGAR_FRACTIONS = "\u00bc\u00bd\u00be\u2150\u2151\u2152\u2153\u2154\u2155\u2156\u2157\u2158\u2159\u215a\u215b\u215c\u215d\u215e"  # noqa: E501
+VULGAR_FRACTIONS = (
+    "\u00bc\u00bd\u00be\u2150\u2151\u2152\u2153\u2154\u2155\u2156\u2157\u2158\u2159"
+    "\u215a\u215b\u215c\u215d\u215e"
+)
 
 
 # ---------------------------------------------------------------------------------------
@@ -59,8 +72,9 @@ def _in(words: Iterable[str]) -> Spec:
     return {"LOWER": {"IN": values}}
 
 
-def _seq(words: Iterable[str]) -> list[Spec]:
-    return [{"LOWER": w} for w in words]
+def _seq(words: Words) -> list[Spec]:
+    """Specs for a word sequence; a tuple in a position means any of its words."""
+    return [{"LOWER": w} if isinstance(w, str) else _in(w) for w in words]
 
 
 def _specs() -> dict[str, Spec]:
@@ -70,7 +84,7 @@ def _specs() -> dict[str, Spec]:
         "FRAC": _in(vocab.FRACTION_WORDS),
         "VAGUE": _in(vocab.VAGUE_AFTER_ARTICLE),
         "SEVERAL": _in(vocab.VAGUE_ALONE),
-        "HYPH": {"ORTH": {"IN": sorted(vocab.HYPHENS)}},
+        "HYPH": _in(vocab.HYPHENS),
         "RANGE": _in(vocab.RANGE_WORDS),
         "AND": _in(("and", "&")),
         "OF": {"LOWER": "of"},
@@ -101,7 +115,6 @@ def number_phrases() -> list[tuple[str, list[Spec]]]:
         ("fraction", [num, frac]),
         ("fraction", [num, frac, s["OF"], art]),
         ("fraction", [num, s["AND"], art, frac]),
-        ("fraction", [art, s["AND"], art, frac]),
         ("fraction", [num, num, s["AND"], art, frac]),
         ("fraction", [art, s["VAGUE"]]),
         ("fraction", [art, s["VAGUE"], s["OF"]]),
@@ -131,50 +144,56 @@ def _surface_variants(surface: str) -> list[str]:
     return sorted(v for v in variants if v)
 
 
-def _token_patterns(label: str, entries: dict[str, str], tokenize: Tokenize) -> list[Pattern]:
-    """Token patterns on LOWER for ``surface -> id``: one IN-pattern per id for the
-    single-token surfaces, one pattern per multi-token surface."""
-    single: dict[str, set[str]] = {}
-    multi: set[tuple[str, tuple[str, ...]]] = set()
-    for surface, ent_id in entries.items():
+def _phrases(label: str, entries: dict[str, str]) -> list[Pattern]:
+    """Phrase patterns (strings) for ``surface -> id``, with hyphen variants."""
+    seen: dict[str, str] = {}
+    for surface, ent_id in sorted(entries.items()):
         for variant in _surface_variants(surface):
-            tokens = tuple(t.lower() for t in tokenize(variant))
-            if not tokens:
-                continue
-            if len(tokens) == 1:
-                single.setdefault(ent_id, set()).add(tokens[0])
-            else:
-                multi.add((ent_id, tokens))
-    patterns = [
-        {"label": label, "pattern": [_in(words)], "id": ent_id}
-        for ent_id, words in sorted(single.items())
+            seen.setdefault(variant, ent_id)
+    return [
+        {"label": label, "pattern": text, "id": ent_id} for text, ent_id in sorted(seen.items())
     ]
-    patterns += [
-        {"label": label, "pattern": _seq(tokens), "id": ent_id} for ent_id, tokens in sorted(multi)
-    ]
-    return patterns
+
+
+def _table_phrases(label: str, table: dict[str, tuple[tuple[str, ...], ...]]) -> list[Pattern]:
+    return _phrases(label, {" ".join(p): ent_id for ent_id, ps in table.items() for p in ps})
 
 
 def _unit_token_forms(tokenize: Tokenize) -> tuple[list[str], list[tuple[str, ...]], list[str]]:
-    """(single-token unit words, multi-token unit sequences, single-token size words)."""
+    """(single-token unit words, multi-token unit sequences, size words).
+
+    A trailing full stop ("oz.") is left out: it stays outside the entity.
+    """
     sizes = vocab.size_unit_names()
     single: set[str] = set()
     multi: set[tuple[str, ...]] = set()
     size_words: set[str] = set()
     for surface, unit in vocab.unit_surfaces().items():
         for variant in _surface_variants(surface):
-            tokens = tuple(t.lower() for t in tokenize(variant))
+            tokens = [t.lower() for t in tokenize(variant)]
+            while len(tokens) > 1 and tokens[-1] == ".":
+                tokens.pop()
             if len(tokens) == 1:
                 single.add(tokens[0])
                 if unit in sizes:
                     size_words.add(tokens[0])
             elif tokens:
-                multi.add(tokens)
+                multi.add(tuple(tokens))
     return sorted(single), sorted(multi), sorted(size_words)
 
 
+def _by_length(seqs: list[tuple[str, ...]]) -> list[tuple[tuple[str, ...], ...]]:
+    """Group sequences of equal length into position-wise word sets (for IN specs)."""
+    groups: dict[int, list[set[str]]] = {}
+    for seq in seqs:
+        positions = groups.setdefault(len(seq), [set() for _ in seq])
+        for i, word in enumerate(seq):
+            positions[i].add(word)
+    return [tuple(tuple(sorted(p)) for p in groups[n]) for n in sorted(groups)]
+
+
 # ---------------------------------------------------------------------------------------
-# ruler patterns
+# patterns
 # ---------------------------------------------------------------------------------------
 
 
@@ -195,29 +214,27 @@ def food_patterns(foods: dict[str, str]) -> tuple[list[Pattern], list[str]]:
 
 
 def amount_patterns(tokenize: Tokenize) -> list[Pattern]:
+    """AMOUNT: a number phrase, then a unit ("2 cups", "half a cup", "a large glass")."""
     single, multi, size_words = _unit_token_forms(tokenize)
     unit = _in(single)
     size = _in(size_words)
+    multi_groups = _by_length(multi)  # validated by canonical_unit() when normalising
     patterns: list[Pattern] = []
     s = _specs()
     for _kind, phrase in number_phrases():
         n = "N" * len(phrase)
         patterns.append({"label": "AMOUNT", "pattern": [*phrase, unit], "id": n + "U"})
         patterns.append({"label": "AMOUNT", "pattern": [*phrase, size, unit], "id": n + "SU"})
-        for tokens in multi:
+        for group in multi_groups:
             patterns.append(
-                {
-                    "label": "AMOUNT",
-                    "pattern": [*phrase, *_seq(tokens)],
-                    "id": n + "U" * len(tokens),
-                }
+                {"label": "AMOUNT", "pattern": [*phrase, *_seq(group)], "id": n + "U" * len(group)}
             )
     # "a cup and a half", "2 cups and a half"
-    for head in ([s["ART"]], [s["NUM"]]):
+    for head in (s["ART"], s["NUM"]):
         patterns.append(
             {
                 "label": "AMOUNT",
-                "pattern": [*head, unit, s["AND"], s["ART"], s["FRAC"]],
+                "pattern": [head, unit, s["AND"], s["ART"], s["FRAC"]],
                 "id": "NUNNN",
             }
         )
@@ -225,85 +242,34 @@ def amount_patterns(tokenize: Tokenize) -> list[Pattern]:
 
 
 def age_patterns() -> list[Pattern]:
+    """AGE: "54 years old", "54-year-old", "54 yo", "aged 54", "8 months old", decades."""
     patterns: list[Pattern] = []
+
+    def add(specs: list[Spec], ent_id: str) -> None:
+        patterns.append({"label": "AGE", "pattern": specs, "id": ent_id})
+
     for phrase in age_number_phrases():
         n = "N" * len(phrase)
         for after in vocab.AGE_YEARS_AFTER:
-            patterns.append(
-                {
-                    "label": "AGE",
-                    "pattern": [*phrase, *_seq(after)],
-                    "id": f"years:{n}{'W' * len(after)}",
-                }
-            )
+            add([*phrase, *_seq(after)], f"years:{n}{'W' * len(after)}")
         for after in vocab.AGE_MONTHS_AFTER:
-            patterns.append(
-                {
-                    "label": "AGE",
-                    "pattern": [*phrase, *_seq(after)],
-                    "id": f"months:{n}{'W' * len(after)}",
-                }
-            )
+            add([*phrase, *_seq(after)], f"months:{n}{'W' * len(after)}")
         for before in vocab.AGE_BEFORE:
-            patterns.append(
-                {
-                    "label": "AGE",
-                    "pattern": [*_seq(before), *phrase],
-                    "id": f"years:{'W' * len(before)}{n}",
-                }
-            )
+            add([*_seq(before), *phrase], f"years:{'W' * len(before)}{n}")
     # decades: "in my fifties", "in her early 60s", "in my mid-forties"
     lead = [{"LOWER": "in"}, _in(vocab.DECADE_POSSESSIVES)]
-    decade_word = _in(vocab.DECADE_WORDS)
-    decade_number = [
-        {"LOWER": {"IN": [str(v) for v in range(10, 100, 10)]}},
-        _in(vocab.DECADE_SUFFIXES),
-    ]
+    decade_word = [_in(vocab.DECADE_WORDS)]
+    decade_number = [_in(str(v) for v in range(10, 100, 10)), _in(vocab.DECADE_SUFFIXES)]
     modifier = _in(vocab.DECADE_MODIFIERS)
-    hyph = {"ORTH": {"IN": sorted(vocab.HYPHENS)}}
-    for decade, droles in (([decade_word], "D"), (decade_number, "DW")):
-        for mod, mroles in (([], ""), ([modifier], "M"), ([modifier, hyph], "MW")):
-            patterns.append(
-                {
-                    "label": "AGE",
-                    "pattern": [*lead, *mod, *decade],
-                    "id": f"decade:WW{mroles}{droles}",
-                }
-            )
-    return patterns
-
-
-def sex_patterns(tokenize: Tokenize) -> list[Pattern]:
-    entries = {w: sex for sex, words in vocab.SEX_WORDS.items() for w in words}
-    for sex, phrases in vocab.SEX_PHRASES.items():
-        entries.update({" ".join(p): sex for p in phrases})
-    return _token_patterns("SEX", entries, tokenize)
-
-
-def _phrase_table_patterns(
-    label: str, table: dict[str, tuple[tuple[str, ...], ...]]
-) -> list[Pattern]:
-    single: dict[str, set[str]] = {}
-    multi: set[tuple[str, tuple[str, ...]]] = set()
-    for ent_id, phrases in table.items():
-        for phrase in phrases:
-            if len(phrase) == 1:
-                single.setdefault(ent_id, set()).add(phrase[0])
-            else:
-                multi.add((ent_id, phrase))
-    patterns = [
-        {"label": label, "pattern": [_in(words)], "id": ent_id}
-        for ent_id, words in sorted(single.items())
-    ]
-    patterns += [
-        {"label": label, "pattern": _seq(tokens), "id": ent_id} for ent_id, tokens in sorted(multi)
-    ]
+    for decade, droles in ((decade_word, "D"), (decade_number, "DW")):
+        for mod, mroles in (([], ""), ([modifier], "M"), ([modifier, _in(vocab.HYPHENS)], "MW")):
+            add([*lead, *mod, *decade], f"decade:WW{mroles}{droles}")
     return patterns
 
 
 def block_patterns() -> list[Pattern]:
     return [
-        {"label": "BLOCK", "pattern": _seq(p), "id": "block"}
+        {"label": "BLOCK", "pattern": " ".join(p), "id": "block"}
         for p in sorted(set(vocab.BLOCK_PHRASES))
     ]
 
@@ -316,28 +282,41 @@ def _optional(source: Callable[[], Any], what: str, problems: list[str]) -> Any:
         return {}
 
 
-def ruler_patterns(tokenize: Tokenize) -> tuple[list[Pattern], list[str]]:
-    """All entity-ruler patterns, sorted; also returns a list of data problems found."""
+def word_patterns(tokenize: Tokenize) -> tuple[list[Pattern], list[str]]:
+    """Patterns of the ``entity_ruler`` (everything but foods), sorted; plus problems."""
     problems: list[str] = []
-    foods = _optional(vocab.food_surfaces, "foods", problems)
     supplements = _optional(vocab.supplement_surfaces, "supplement forms", problems)
     medications = _optional(vocab.medication_surfaces, "medications", problems)
+    sexes = {w: sex for sex, words in vocab.SEX_WORDS.items() for w in words}
+    sexes.update({" ".join(p): sex for sex, ps in vocab.SEX_PHRASES.items() for p in ps})
 
-    food, conflicts = food_patterns(foods)
-    problems += conflicts
     patterns: list[Pattern] = []
-    patterns += food
     patterns += amount_patterns(tokenize)
     patterns += age_patterns()
-    patterns += sex_patterns(tokenize)
-    patterns += _phrase_table_patterns("LIFE_STAGE", vocab.LIFE_STAGE_PHRASES)
-    patterns += _phrase_table_patterns("NUTRIENT", vocab.NUTRIENT_WORDS)
-    patterns += _token_patterns("SUPPLEMENT_FORM", supplements, tokenize)
-    patterns += _token_patterns(
-        "MEDICATION", {s: f"{drug}|{cls}" for s, (drug, cls) in medications.items()}, tokenize
+    patterns += _phrases("SEX", sexes)
+    patterns += _table_phrases("LIFE_STAGE", vocab.LIFE_STAGE_PHRASES)
+    patterns += _table_phrases("NUTRIENT", vocab.NUTRIENT_WORDS)
+    patterns += _phrases("SUPPLEMENT_FORM", supplements)
+    patterns += _phrases(
+        "MEDICATION", {s: f"{drug}|{cls}" for s, (drug, cls) in medications.items()}
     )
     patterns += block_patterns()
+    # one surface with two meanings would make the result depend on match order
+    owners: dict[str, str] = {}
+    for p in patterns:
+        if isinstance(p["pattern"], str):
+            label = f"{p['label']}:{p['id']}"
+            if owners.setdefault(p["pattern"], label) != label:
+                problems.append(f"{p['pattern']!r} is both {owners[p['pattern']]} and {label}")
     return sort_patterns(patterns), problems
+
+
+def all_food_patterns() -> tuple[list[Pattern], list[str]]:
+    """Patterns of the ``food_ruler``, sorted; plus problems (missing table, conflicts)."""
+    problems: list[str] = []
+    foods = _optional(vocab.food_surfaces, "foods", problems)
+    patterns, conflicts = food_patterns(foods)
+    return sort_patterns(patterns), problems + conflicts
 
 
 def sort_patterns(patterns: list[Pattern]) -> list[Pattern]:
@@ -354,7 +333,25 @@ def dumps(obj: Any) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def context_data(tokenize: Tokenize) -> dict[str, Any]:
+def food_forms_by_lemma(
+    food_patterns: list[Pattern], lemmatize: Callable[[str], tuple[list[str], list[str]]]
+) -> dict[str, list[str]]:
+    """Lemma sequence -> the food surfaces (lower-case tokens joined by spaces) behind it.
+
+    The food ruler matches on LEMMA; the context component keeps a lemma match only when
+    the text is the surface itself or a regular singular/plural of it, because the lookup
+    table also merges unrelated words ("liver" -> "live").
+    """
+    table: dict[str, set[str]] = {}
+    for pattern in food_patterns:
+        tokens, lemmas = lemmatize(pattern["pattern"])
+        table.setdefault(" ".join(lemmas), set()).add(" ".join(t.lower() for t in tokens))
+    return {key: sorted(forms) for key, forms in sorted(table.items())}
+
+
+def context_data(
+    tokenize: Tokenize, food_forms: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     """Everything the ``nlu_context_entities`` component needs (JSON-serialisable)."""
     single_units, _multi_units, size_words = _unit_token_forms(tokenize)
     context: list[Pattern] = []
@@ -364,34 +361,22 @@ def context_data(tokenize: Tokenize) -> dict[str, Any]:
             context.append(
                 {"label": "AGE", "pattern": [*_seq(before), *phrase], "id": f"years:{roles}"}
             )
-            context.append(
-                {
-                    "label": "AGE",
-                    "pattern": [*_seq(before), *phrase, _in(("years", "yrs"))],
-                    "id": f"years:{roles}W",
-                }
-            )
-    context.append(
-        {
-            "label": "LIFE_STAGE",
-            "pattern": [_in(vocab.EXPECTING_CONTEXT_BEFORE), {"LOWER": "expecting"}],
-            "id": "pregnant:CW",
-        }
-    )
+    context.append({"label": "LIFE_STAGE", "pattern": [{"LOWER": "expecting"}], "id": "pregnant:W"})
     numbers = [
         {"label": "NUMBER", "pattern": phrase, "id": f"{kind}:{'N' * len(phrase)}"}
         for kind, phrase in number_phrases()
         if kind != "article"
     ]
-    unit_surface_tokens = set(single_units)
     return {
         "context_patterns": sort_patterns(context),
         "number_patterns": sort_patterns(numbers),
-        "not_age_next": sorted(set(vocab.NOT_AGE_NEXT) | unit_surface_tokens),
+        "not_age_next": sorted(set(vocab.NOT_AGE_NEXT) | set(single_units)),
         "needs_food_units": sorted(set(size_words) | {"whole", "each", "item", "items"}),
         "sex_letters": dict(sorted(vocab.SEX_LETTERS.items())),
+        "expecting_before": sorted(vocab.EXPECTING_CONTEXT_BEFORE),
         "expecting_next_ok": sorted(vocab.EXPECTING_NEXT_OK),
         "expecting_next_a_ok": sorted(vocab.EXPECTING_NEXT_A_OK),
+        "food_forms_by_lemma": food_forms or {},
         "age_years_min": vocab.AGE_YEARS_MIN,
         "age_years_max": vocab.AGE_YEARS_MAX,
     }

@@ -46,71 +46,47 @@ HYPHENS: tuple[str, ...] = ("-", "\u2013")
 
 # --- age -----------------------------------------------------------------------------
 
+# Age phrases are token sequences; a tuple in a position means "any of these words".
+
 #: Token sequences that follow an age in years ("54 years old", "54-year-old", "54 yo").
-AGE_YEARS_AFTER: tuple[tuple[str, ...], ...] = (
-    ("years", "old"),
-    ("year", "old"),
-    ("yrs", "old"),
-    ("yr", "old"),
-    ("y", "old"),
-    ("years", "of", "age"),
-    ("yrs", "of", "age"),
-    ("-", "year", "-", "old"),
-    ("-", "years", "-", "old"),
-    ("-", "yr", "-", "old"),
-    ("year", "-", "old"),
-    ("-", "year", "old"),
-    ("yo",),
-    ("y.o",),
+_YEAR = ("years", "year", "yrs", "yr", "y")
+AGE_YEARS_AFTER: tuple[tuple[str | tuple[str, ...], ...], ...] = (
+    (_YEAR, "old"),
+    (_YEAR, "of", "age"),
+    (_YEAR, "young"),
+    (HYPHENS, _YEAR, HYPHENS, "old"),
+    (HYPHENS, _YEAR, "old"),
+    (_YEAR, HYPHENS, "old"),
+    (("yo", "y.o", "yrs.old", "yearold", "yearsold"),),
     ("y", "/", "o"),
-    ("yr", "-", "old"),
-    ("years", "young"),
 )
 
 #: Token sequences that follow an age in months ("8 months old", "my 8-month-old").
-AGE_MONTHS_AFTER: tuple[tuple[str, ...], ...] = (
-    ("months", "old"),
-    ("month", "old"),
-    ("mo", "old"),
-    ("mos", "old"),
-    ("mths", "old"),
-    ("-", "month", "-", "old"),
-    ("-", "months", "-", "old"),
-    ("month", "-", "old"),
-    ("months", "of", "age"),
+_MONTH = ("months", "month", "mo", "mos", "mths", "mth")
+AGE_MONTHS_AFTER: tuple[tuple[str | tuple[str, ...], ...], ...] = (
+    (_MONTH, "old"),
+    (_MONTH, "of", "age"),
+    (HYPHENS, _MONTH, HYPHENS, "old"),
+    (_MONTH, HYPHENS, "old"),
 )
 
 #: Words that introduce an age in years ("aged 54", "age: 54").
-AGE_BEFORE: tuple[tuple[str, ...], ...] = (("aged",), ("age",), ("age", ":"))
+AGE_BEFORE: tuple[tuple[str | tuple[str, ...], ...], ...] = (("aged",), ("age",), ("age", ":"))
 
 #: Context before an age that is not part of the entity ("I'm 54": the entity is "54").
-AGE_CONTEXT_BEFORE: tuple[tuple[str, ...], ...] = (
-    ("i", "'m"),
-    ("i", "\u2019m"),
-    ("i", "m"),
-    ("i", "am"),
-    ("im",),
-    ("iam",),
-    ("i", "'m", "now"),
-    ("i", "am", "now"),
-    ("i", "\u2019m", "now"),
-    ("i", "turned"),
+_BE_1ST = ("'m", "\u2019m", "m", "am")
+AGE_CONTEXT_BEFORE: tuple[tuple[str | tuple[str, ...], ...], ...] = (
+    ("i", _BE_1ST),
+    ("i", _BE_1ST, ("now", "turning", "just")),
+    (("im", "iam"),),
+    (("im", "iam"), ("now", "turning", "just")),
+    ("i", ("turned", "turn")),
     ("i", "just", "turned"),
-    ("i", "'ve", "just", "turned"),
-    ("i", "'m", "turning"),
-    ("i", "am", "turning"),
-    ("i", "\u2019m", "turning"),
-    ("i", "'ll", "be"),
-    ("i", "will", "be"),
-    ("i", "\u2019ll", "be"),
+    ("i", ("'ve", "\u2019ve", "have"), "just", "turned"),
+    ("i", ("'ll", "\u2019ll", "will"), "be"),
     ("my", "age", "is"),
     ("age", "is"),
-    ("she", "is"),
-    ("he", "is"),
-    ("she", "'s"),
-    ("he", "'s"),
-    ("she", "\u2019s"),
-    ("he", "\u2019s"),
+    (("she", "he"), ("is", "'s", "\u2019s")),
 )
 
 #: Words right after "I'm 54" that show the number is not an age.
