@@ -5,9 +5,9 @@
     .venv/bin/python -m nlu.build_pipeline --check    # exit 1 if a rebuild is needed
 
 Pipeline: English tokenizer (``spacy.blank("en")`` plus a rule that splits "100g",
-"1200mg", "54yo") -> ``lemmatizer`` (mode "lookup", tables from spacy-lookups-data) ->
-``nlu_lemma_case`` -> ``entity_ruler`` (names, amounts, ages; LOWER) -> ``food_ruler``
-(foods; LEMMA) -> ``nlu_context_entities`` (patterns from :mod:`nlu.patterns`).
+"1200mg", "54yo") -> ``entity_ruler`` (names, amounts, ages; LOWER) -> ``lemmatizer``
+(mode "lookup", tables from spacy-lookups-data) -> ``nlu_lemma_case`` -> ``food_ruler``
+(foods; LEMMA) -> ``nlu_context_entities``. Patterns come from :mod:`nlu.patterns`.
 
 Besides the spaCy files the build writes ``patterns/entity_ruler.jsonl``,
 ``patterns/food_ruler.jsonl`` and ``patterns/context.json`` (canonical, sorted JSON:
@@ -86,13 +86,15 @@ def make_nlp() -> Any:
 
     nlp = spacy.blank("en")
     components.customise_tokenizer(nlp)
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.add_pipe("nlu_lemma_case")
+    # names, amounts and ages match on LOWER: no lemmas needed, so this ruler goes first
+    # (its phrase patterns are then made by the tokenizer alone when the pipeline loads)
     nlp.add_pipe(
         "nlu_entity_ruler",
         name="entity_ruler",
         config={"phrase_matcher_attr": "LOWER", "validate": True, "overwrite_ents": False},
     )
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe("nlu_lemma_case")
     nlp.add_pipe(
         "nlu_entity_ruler",
         name="food_ruler",

@@ -171,6 +171,9 @@ def _roles(ent_id: str) -> str:
 class ContextEntities:
     """Context rules run after the entity ruler (see the module docstring)."""
 
+    #: Longest message (in words) read as a short answer ("female, 62").
+    SHORT_ANSWER_WORDS = 6
+
     def __init__(self, nlp: Language, name: str) -> None:
         self.nlp = nlp
         self.name = name
@@ -195,6 +198,7 @@ class ContextEntities:
         self.not_age_next = frozenset(data.get("not_age_next", []))
         self.needs_food_units = frozenset(data.get("needs_food_units", []))
         self.sex_letters = dict(data.get("sex_letters", {}))
+        self.fillers = frozenset(data.get("short_answer_fillers", []))
         self.expecting_before = frozenset(data.get("expecting_before", []))
         self.expecting_next_ok = frozenset(data.get("expecting_next_ok", []))
         self.expecting_next_a_ok = frozenset(data.get("expecting_next_a_ok", []))
@@ -266,7 +270,7 @@ class ContextEntities:
 
         food_starts = {e.start for e in ents if e.label_ == "FOOD"}
         words = [t.i for t in doc if not (t.is_punct or t.is_space)]
-        short = 0 < len(words) <= 4
+        short = 0 < len(words) <= self.SHORT_ANSWER_WORDS
         if food_starts or short:
             numbers = self._longest_first(self.number_matcher(doc))
             # 2. counts right before a food: "2 bananas", "half an avocado", "a couple of eggs"
@@ -349,18 +353,23 @@ class ContextEntities:
         return nxt in self.expecting_next_ok
 
     def _short_answer(self, doc, words, ents, added, numbers, free, add) -> None:  # noqa: ANN001
+        """A short message made of a number plus sex/life-stage words is an age answer:
+        "54", "fifty-four.", "54 F", "female, 62", "I'm post menopausal and 61"."""
         if any(e.label_ == "AGE" for e in [*ents, *added]):
             return
-        sex_tokens = {i for e in ents if e.label_ == "SEX" for i in range(e.start, e.end)}
+        person = {
+            i for e in ents if e.label_ in ("SEX", "LIFE_STAGE") for i in range(e.start, e.end)
+        }
+        has_sex = any(e.label_ == "SEX" for e in ents)
         for key, start, end in numbers:
             _label, ent_id = _split_key(self.nlp.vocab.strings[key])
             if not ent_id.startswith("plain:") or not free(start, end):
                 continue
-            rest = [i for i in words if not start <= i < end]
-            letters = [i for i in rest if i not in sex_tokens]
-            if any(doc[i].lower_ not in self.sex_letters for i in letters):
+            rest = [i for i in words if not start <= i < end and i not in person]
+            letters = [i for i in rest if doc[i].lower_ in self.sex_letters]
+            if any(i not in letters and doc[i].lower_ not in self.fillers for i in rest):
                 continue
-            if len(letters) > 1 or (letters and sex_tokens):
+            if len(letters) > 1 or (letters and has_sex):
                 continue
             if not self._age_ok(self._number_value(doc, start, end)):
                 continue

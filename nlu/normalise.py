@@ -53,7 +53,9 @@ ENTITY_NAMES = {
 }
 
 #: Tokens allowed between a dose and the nutrient after it ("100 mg of elemental magnesium").
-_AFTER_GAP = frozenset({"of", "elemental"})
+_AFTER_GAP = frozenset(
+    {"of", "elemental", "supplemental", "tablet", "tablets", "capsule", "capsules", "pill", "pills"}
+)
 #: Tokens allowed between a nutrient and the dose after it ("calcium: 1,200 mg").
 _BEFORE_GAP = frozenset({":", ",", "-", "=", "(", "at"})
 #: Tokens allowed between an amount and its food ("2 slices of bread").
@@ -78,14 +80,20 @@ def _amount(doc: Doc, ent: Span) -> dict[str, Any] | None:
     tokens = list(ent)
     if len(roles) != len(tokens):
         return None
-    value = parse_number(_text([t for t, r in zip(tokens, roles) if r == "N"]))
-    if value is None:
-        return None
+    numbers = [t for t, r in zip(tokens, roles) if r == "N"]
     unit_tokens = [t for t, r in zip(tokens, roles) if r == "U"]
     unit = canonical_unit(_text(unit_tokens)) if unit_tokens else "piece"
-    if unit is None:
+    if unit is None or not numbers:
         return None
-    return {"value": value, "unit": unit}
+    value = parse_number(_text(numbers))
+    start = ent.start_char
+    if value is None and roles.startswith("NN") and numbers[-1].i < unit_tokens[0].i:
+        # "one 500 mg tablet": the last number alone is the amount
+        value = parse_number(numbers[-1].text)
+        start = numbers[-1].idx
+    if value is None:
+        return None
+    return {"start": start, "value": value, "unit": unit}
 
 
 def _age(doc: Doc, ent: Span) -> dict[str, Any] | None:

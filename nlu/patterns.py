@@ -301,6 +301,7 @@ def word_patterns(tokenize: Tokenize) -> tuple[list[Pattern], list[str]]:
         "MEDICATION", {s: f"{drug}|{cls}" for s, (drug, cls) in medications.items()}
     )
     patterns += block_patterns()
+    patterns += _foods_sharing_words(patterns)
     # one surface with two meanings would make the result depend on match order
     owners: dict[str, str] = {}
     for p in patterns:
@@ -309,6 +310,27 @@ def word_patterns(tokenize: Tokenize) -> tuple[list[Pattern], list[str]]:
             if owners.setdefault(p["pattern"], label) != label:
                 problems.append(f"{p['pattern']!r} is both {owners[p['pattern']]} and {label}")
     return sort_patterns(patterns), problems
+
+
+def _foods_sharing_words(word_patterns: list[Pattern]) -> list[Pattern]:
+    """Food names that contain a word the word patterns also use ("whole wheat tortilla",
+    "large eggs", "ladies fingers", "calcium fortified orange juice").
+
+    The word ruler runs before the food ruler, so "2 whole" (an amount) would otherwise
+    take "whole" away from "2 whole wheat tortillas". Copied into the word ruler, such a
+    food competes on length there, and the longer match wins.
+    """
+    words: set[str] = set(vocab.unit_surfaces()) | set(vocab.FRACTION_WORDS)
+    words |= set(vocab.number_words())
+    for pattern in word_patterns:
+        if isinstance(pattern["pattern"], str) and pattern["label"] != "BLOCK":
+            words.update(pattern["pattern"].split())
+    foods, _problems = all_food_patterns()
+    return [
+        p
+        for p in foods
+        if len(p["pattern"].split()) > 1 and words.intersection(p["pattern"].split())
+    ]
 
 
 def all_food_patterns() -> tuple[list[Pattern], list[str]]:
@@ -361,6 +383,21 @@ def context_data(
             context.append(
                 {"label": "AGE", "pattern": [*_seq(before), *phrase], "id": f"years:{roles}"}
             )
+    for verb in vocab.AGE_PERSON_VERBS:
+        before = (vocab.AGE_PERSON_WORDS, *verb)
+        for phrase in age_number_phrases():
+            roles = "C" * len(before) + "N" * len(phrase)
+            context.append(
+                {"label": "AGE", "pattern": [*_seq(before), *phrase], "id": f"years:{roles}"}
+            )
+    for letter, sex in sorted(vocab.SEX_LETTERS.items()):
+        context.append(
+            {
+                "label": "SEX",
+                "pattern": _seq((vocab.SEX_LABEL_WORDS, vocab.SEX_LABEL_SEPARATORS, letter)),
+                "id": f"{sex}:CCW",
+            }
+        )
     context.append({"label": "LIFE_STAGE", "pattern": [{"LOWER": "expecting"}], "id": "pregnant:W"})
     numbers = [
         {"label": "NUMBER", "pattern": phrase, "id": f"{kind}:{'N' * len(phrase)}"}
@@ -373,6 +410,7 @@ def context_data(
         "not_age_next": sorted(set(vocab.NOT_AGE_NEXT) | set(single_units)),
         "needs_food_units": sorted(set(size_words) | {"whole", "each", "item", "items"}),
         "sex_letters": dict(sorted(vocab.SEX_LETTERS.items())),
+        "short_answer_fillers": sorted(vocab.SHORT_ANSWER_FILLERS),
         "expecting_before": sorted(vocab.EXPECTING_CONTEXT_BEFORE),
         "expecting_next_ok": sorted(vocab.EXPECTING_NEXT_OK),
         "expecting_next_a_ok": sorted(vocab.EXPECTING_NEXT_A_OK),

@@ -89,6 +89,40 @@ AGE_CONTEXT_BEFORE: tuple[tuple[str | tuple[str, ...], ...], ...] = (
     (("she", "he"), ("is", "'s", "\u2019s")),
 )
 
+#: People whose age a user gives ("my daughter is 14", "my dad just turned 80").
+AGE_PERSON_WORDS: tuple[str, ...] = (
+    "daughter",
+    "son",
+    "mother",
+    "mom",
+    "mum",
+    "father",
+    "dad",
+    "husband",
+    "wife",
+    "grandma",
+    "grandmother",
+    "grandpa",
+    "grandfather",
+    "sister",
+    "brother",
+    "partner",
+    "baby",
+    "child",
+    "kid",
+    "girl",
+    "boy",
+)
+AGE_PERSON_VERBS: tuple[tuple[str | tuple[str, ...], ...], ...] = (
+    (("is", "'s", "\u2019s"),),
+    ("just", "turned"),
+    ("turned",),
+)
+
+#: "sex: F", "gender - m": a one-letter answer after a sex label.
+SEX_LABEL_WORDS: tuple[str, ...] = ("sex", "gender")
+SEX_LABEL_SEPARATORS: tuple[str, ...] = (":", "-", "=")
+
 #: Words right after "I'm 54" that show the number is not an age.
 NOT_AGE_NEXT: frozenset[str] = frozenset(
     {
@@ -225,6 +259,24 @@ SEX_PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {
     "female": (("grand", "mother"),),
     "male": (("grand", "father"),),
 }
+#: Words a short answer may hold besides an age and sex/life-stage words
+#: ("I'm post menopausal and 61", "female, aged 58").
+SHORT_ANSWER_FILLERS: tuple[str, ...] = (
+    "i",
+    "'m",
+    "\u2019m",
+    "m",
+    "am",
+    "im",
+    "and",
+    "a",
+    "an",
+    "aged",
+    "age",
+    "now",
+    "just",
+)
+
 #: One-letter answers ("54 F", "F, 54") accepted only right beside an age in a short message.
 SEX_LETTERS: dict[str, str] = {"f": "female", "m": "male"}
 
@@ -298,7 +350,8 @@ EXPECTING_NEXT_A_OK: frozenset[str] = frozenset({"baby", "child", "boy", "girl"}
 #: Nutrient words used only to give a dose its role. The domain lists the roles.
 NUTRIENT_WORDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "calcium": (("calcium",), ("ca",), ("calcium", "carbonate"), ("calcium", "citrate")),
-    "magnesium": (("magnesium",), ("mag",), ("magnesium", "supplement")),
+    # "mg" after a dose is magnesium ("400mg Mg"); the unit "mg" wins inside "400 mg"
+    "magnesium": (("magnesium",), ("mag",), ("mg",), ("magnesium", "supplement")),
     "vitamin_d": (("vitamin", "d"), ("vitamin", "d3"), ("vit", "d"), ("d3",), ("vitamin", "d.")),
     "vitamin_k": (("vitamin", "k"), ("vitamin", "k2"), ("k2",)),
     "zinc": (("zinc",),),
@@ -327,6 +380,29 @@ BLOCK_PHRASES: tuple[tuple[str, ...], ...] = (
     ("thanks", "guys"),
     ("boy", "!"),
     ("oh", "boy"),
+    # food names that are also everyday words
+    ("up", "to", "date"),
+    ("to", "date"),
+    ("due", "date"),
+    ("what", "date"),
+    ("expiry", "date"),
+    ("in", "turkey"),
+    ("from", "turkey"),
+    ("today", "'s", "date"),
+    ("today", "\u2019s", "date"),
+    ("todays", "date"),
+    ("date", "of", "birth"),
+    ("birth", "date"),
+    ("serving", "size"),
+    ("serving", "sizes"),
+    ("a", "serving", "size"),
+    ("the", "serving", "size"),
+    ("portion", "size"),
+    ("portion", "sizes"),
+    ("a", "portion", "size"),
+    ("the", "portion", "size"),
+    ("pop", "up"),
+    ("pops", "up"),
 )
 
 
