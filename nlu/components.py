@@ -3,6 +3,8 @@
 Any code that loads ``build/spacy_pipeline`` with ``spacy.load`` must import this module
 first (``nlu.extract.load_pipeline`` and ``nlu.extractor`` do).
 
+* ``nlu.safe_tokenizer.v1`` (a tokenizer, not a component): the English tokenizer with a
+  rule that splits a unit glued to a number, and that never raises on lone surrogates.
 * ``nlu_lemma_case``: the lookup lemmatizer looks words up case-sensitively, so "Almonds"
   keeps "Almonds" as its lemma; this component gives capitalised tokens the lemma of their
   lower-case form, so that lemma matching is case-insensitive.
@@ -19,6 +21,7 @@ first (``nlu.extract.load_pipeline`` and ``nlu.extractor`` do).
 # No `from __future__ import annotations` here: spaCy reads the factory signatures.
 import json
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,8 +29,9 @@ from typing import Any
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline.entityruler import DEFAULT_ENT_ID_SEP, EntityRuler
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
-from spacy.util import compile_suffix_regex
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 logger = logging.getLogger(__name__)
 
@@ -36,12 +40,40 @@ logger = logging.getLogger(__name__)
 NUMBER_LETTER_SUFFIX = r"(?<=[0-9])(?!(?:st|nd|rd|th)$)[a-zA-Z\u00b5\u03bc]+"
 
 CONTEXT_FILE = "context.json"
+TOKENIZER = "nlu.safe_tokenizer.v1"
 
 
-def customise_tokenizer(nlp: Language) -> None:
-    """Add the number+letters suffix rule to the English tokenizer (saved with the model)."""
-    suffixes = [*nlp.Defaults.suffixes, NUMBER_LETTER_SUFFIX]
-    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+class SafeTokenizer(Tokenizer):
+    """spaCy's tokenizer, except that a lone UTF-16 surrogate (valid in JSON as "\\ud800",
+    but not encodable) becomes U+FFFD instead of making spaCy raise. One character for
+    one, so offsets are unchanged."""
+
+    def __call__(self, text: str) -> Doc:
+        if _SURROGATES.search(text):
+            text = _SURROGATES.sub("\ufffd", text)
+        return Tokenizer.__call__(self, text)
+
+
+@registry.tokenizers(TOKENIZER)
+def create_safe_tokenizer() -> Callable[[Language], Tokenizer]:
+    """The English rules plus a suffix rule that splits "100g", "1200mg", "54yo", "50s"."""
+
+    def make(nlp: Language) -> Tokenizer:
+        defaults = nlp.Defaults
+        return SafeTokenizer(
+            nlp.vocab,
+            rules=defaults.tokenizer_exceptions,
+            prefix_search=compile_prefix_regex(defaults.prefixes).search,
+            suffix_search=compile_suffix_regex([*defaults.suffixes, NUMBER_LETTER_SUFFIX]).search,
+            infix_finditer=compile_infix_regex(defaults.infixes).finditer,
+            token_match=defaults.token_match,
+            url_match=defaults.url_match,
+        )
+
+    return make
 
 
 # ---------------------------------------------------------------------------------------
