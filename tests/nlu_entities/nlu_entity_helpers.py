@@ -11,7 +11,13 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 ENTITY_TYPES = (
-    "food", "amount", "age", "sex", "life_stage", "supplement_form", "medication",
+    "food",
+    "amount",
+    "age",
+    "sex",
+    "life_stage",
+    "supplement_form",
+    "medication",
 )
 
 # An entity's identity for scoring: type, normalised value and its qualifier (the unit of
@@ -28,7 +34,7 @@ def labelled_items() -> list[dict[str, Any]]:
 
 
 def _number(value: Any) -> Any:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return round(float(value), 3)
     return value
 

@@ -37,7 +37,7 @@ STRANGE_TEXTS = [
         :10_000
     ],
     "<script>alert(1)</script> 2 cups",
-    "{\"text\": \"54\"}",
+    '{"text": "54"}',
     "'; DROP TABLE foods; --",
     "%s %d {0} {text}",
 ]
