@@ -62,15 +62,28 @@ if [ "$mode" = "--shell" ]; then
   exit 0
 fi
 
+# Channels: credentials.yml plus each messaging platform of credentials.platforms.yml
+# whose environment variables are set (README "Messaging platforms"). The generated file
+# keeps ${VARIABLES}; Rasa reads the secrets from the environment.
+.venv/bin/python -m channels.credentials credentials.yml credentials.platforms.yml \
+  var/credentials.yml
 echo "==> starting the Rasa server on $HOST:$RASA_PORT (log: var/log/rasa.log)"
 .venv/bin/rasa run --model "$MODEL" --interface "$HOST" --port "$RASA_PORT" \
-  --endpoints endpoints.yml --credentials credentials.yml \
+  --endpoints endpoints.yml --credentials var/credentials.yml \
   --cors "http://127.0.0.1:$WEB_PORT" "http://localhost:$WEB_PORT" \
   >var/log/rasa.log 2>&1 &
 pids+=($!)
 wait_for "Rasa server" "http://127.0.0.1:$RASA_PORT/" "${pids[-1]}"
 
 if [ -d web/dist ]; then
+  # Point the demo page's chat widget at this Rasa server (README "Chat widget").
+  cat >web/dist/config.js <<JS
+window.BoneChatConfig = {
+  serverUrl: window.location.protocol + '//' + window.location.hostname + ':$RASA_PORT',
+  title: 'Bone health assistant',
+  initialMessage: '/greet',
+};
+JS
   .venv/bin/python -m http.server --bind 127.0.0.1 --directory web/dist "$WEB_PORT" \
     >var/log/web.log 2>&1 &
   pids+=($!)
