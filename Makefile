@@ -29,7 +29,7 @@ VENV_STAMP := $(VENV)/.installed-$(shell sha256sum requirements/lock.txt 2>/dev/
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
 
-run: install build train ## set up, then start the action server and the Rasa server
+run: install build train web ## set up, then start the action server and the Rasa server
 	@scripts/run.sh
 
 test: install build validate lint unit-test train story-test integration-test ## set up, then run the whole suite
@@ -60,8 +60,20 @@ story-test: train ## rasa test on tests/test_stories.yml; any wrong prediction f
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 		--fail-on-prediction-errors --out results/core
 
-integration-test: train ## pytest against real running servers
+integration-test: train web system-deps ## pytest against real running servers
 	$(PY) -m pytest -m integration
+
+.PHONY: web system-deps
+
+web: web/node_modules/.package-lock.json ## build the chat widget into web/dist (npm, esbuild)
+	@cd web && npm run --silent build
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+system-deps: ## install the Debian packages the browser tests need (Chromium), if missing
+	@scripts/install-system-deps.sh
 
 bench: install build train ## benchmark against a stock `rasa init` bot (about 15 min); writes bench/results/
 	$(PY) -m bench.run_bench
