@@ -15,7 +15,8 @@ first (``nlu.extract.load_pipeline`` and ``nlu.extractor`` do).
   entities that need context outside their span ("I'm 54" -> AGE "54"), a bare number as a
   whole message (an answer to "how old are you?"), counts before a food ("2 bananas"), size
   words that only measure when a food follows ("a large banana", not "a big fan"),
-  one-letter sex answers beside an age ("54 F"), and removal of BLOCK spans.
+  one-letter sex answers beside an age ("54 F"), denied life stages ("not pregnant"), and
+  removal of BLOCK spans.
 """
 
 # No `from __future__ import annotations` here: spaCy reads the factory signatures.
@@ -231,6 +232,8 @@ class ContextEntities:
         self.needs_food_units = frozenset(data.get("needs_food_units", []))
         self.sex_letters = dict(data.get("sex_letters", {}))
         self.fillers = frozenset(data.get("short_answer_fillers", []))
+        self.negations = frozenset(data.get("negation_words", []))
+        self.negation_window = int(data.get("negation_window", 0))
         self.expecting_before = frozenset(data.get("expecting_before", []))
         self.expecting_next_ok = frozenset(data.get("expecting_next_ok", []))
         self.expecting_next_a_ok = frozenset(data.get("expecting_next_a_ok", []))
@@ -267,7 +270,11 @@ class ContextEntities:
         if not len(doc):
             return
         original = doc.ents
-        ents = [e for e in original if self._keep_food(e) and self._keep_amount(doc, e)]
+        ents = [
+            e
+            for e in original
+            if self._keep_food(e) and self._keep_amount(doc, e) and not self._denied(doc, e)
+        ]
         changed = len(ents) != len(original)
         taken = [False] * len(doc)
         for ent in ents:
@@ -326,6 +333,18 @@ class ContextEntities:
     @staticmethod
     def _longest_first(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         return sorted(set(matches), key=lambda m: (-(m[2] - m[1]), m[1], m[0]))
+
+    def _denied(self, doc: Doc, ent: Span) -> bool:
+        """A life stage the user denies ("not pregnant", "not pregnant or nursing")."""
+        if ent.label_ != "LIFE_STAGE":
+            return False
+        for i in range(ent.start - 1, max(ent.start - 1 - self.negation_window, -1), -1):
+            word = doc[i].lower_
+            if word in self.negations:
+                return True
+            if doc[i].is_punct:
+                return False
+        return False
 
     def _keep_food(self, ent: Span) -> bool:
         """A FOOD matched on lemma must be one of its surfaces or a regular plural/singular."""

@@ -411,6 +411,8 @@ def context_data(
         "needs_food_units": sorted(set(size_words) | {"whole", "each", "item", "items"}),
         "sex_letters": dict(sorted(vocab.SEX_LETTERS.items())),
         "short_answer_fillers": sorted(vocab.SHORT_ANSWER_FILLERS),
+        "negation_words": sorted(vocab.NEGATION_WORDS),
+        "negation_window": vocab.NEGATION_WINDOW,
         "expecting_before": sorted(vocab.EXPECTING_CONTEXT_BEFORE),
         "expecting_next_ok": sorted(vocab.EXPECTING_NEXT_OK),
         "expecting_next_a_ok": sorted(vocab.EXPECTING_NEXT_A_OK),

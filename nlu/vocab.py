@@ -338,6 +338,22 @@ LIFE_STAGE_PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
 }
 
+#: A life stage right after one of these (within a few words, same clause) is denied:
+#: "not pregnant", "I'm not pregnant or nursing", "never been pregnant".
+NEGATION_WORDS: tuple[str, ...] = (
+    "not",
+    "n't",
+    "n\u2019t",
+    "no",
+    "never",
+    "nor",
+    "neither",
+    "nope",
+    "non",
+    "nt",
+)
+NEGATION_WINDOW = 3
+
 #: "I'm expecting" is a pregnancy only when followed by one of these (or nothing).
 EXPECTING_CONTEXT_BEFORE: tuple[str, ...] = ("'m", "\u2019m", "m", "am", "im", "are", "'re", "is")
 EXPECTING_NEXT_OK: frozenset[str] = frozenset(
