@@ -12,6 +12,28 @@ HOST=${RASA_HOST:-127.0.0.1}
 export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTIONS_PORT/webhook}
 export TRACKER_DB=${TRACKER_DB:-var/tracker.db}
 MODEL=models/assistant.tar.gz
+
+# PROFILE=default keeps conversations in var/tracker.db; PROFILE=scaled shares them through
+# PostgreSQL + Redis (endpoints.scaled.yml, README "Scaled-out profile"). Each setting below
+# is only a default for this machine: export your own to override it.
+PROFILE=${PROFILE:-default}
+case "$PROFILE" in
+  default) ENDPOINTS=endpoints.yml ;;
+  scaled)
+    ENDPOINTS=endpoints.scaled.yml
+    export DB_HOST=${DB_HOST:-127.0.0.1} DB_PORT=${DB_PORT:-5432} DB_USER=${DB_USER:-postgres}
+    export DB_PASSWORD=${DB_PASSWORD:-} DB_NAME=${DB_NAME:-magnesium_bot} DB_LOGIN_DB=${DB_LOGIN_DB:-postgres}
+    export REDIS_HOST=${REDIS_HOST:-127.0.0.1} REDIS_PORT=${REDIS_PORT:-6379} REDIS_PASSWORD=${REDIS_PASSWORD:-}
+    export REDIS_DB=${REDIS_DB:-1} REDIS_KEY_PREFIX=${REDIS_KEY_PREFIX:-magnesiumbot}
+    # The action server refuses calls without this secret; a fresh random one per run.
+    ACTION_SERVER_SECRET=${ACTION_SERVER_SECRET:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')}
+    export ACTION_SERVER_SECRET
+    if [ "$DB_HOST" = 127.0.0.1 ] || [ "$REDIS_HOST" = 127.0.0.1 ]; then
+      scripts/ensure-services.sh postgres redis || {
+        echo "error: PROFILE=scaled needs PostgreSQL and Redis (see above)" >&2; exit 1; }
+    fi ;;
+  *) echo "error: unknown PROFILE=$PROFILE; use default or scaled" >&2; exit 1 ;;
+esac
 mode=${1:-serve}
 mkdir -p var/log
 
@@ -52,13 +74,13 @@ wait_for() {  # name url pid
 }
 
 echo "==> starting the action server on 127.0.0.1:$ACTIONS_PORT (log: var/log/actions.log)"
-SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" \
+SANIC_HOST=127.0.0.1 .venv/bin/python -m runtime.actions --actions actions --port "$ACTIONS_PORT" \
   >var/log/actions.log 2>&1 &
 pids+=($!)
 wait_for "action server" "http://127.0.0.1:$ACTIONS_PORT/health" "${pids[-1]}"
 
 if [ "$mode" = "--shell" ]; then
-  .venv/bin/rasa shell --model "$MODEL" --endpoints endpoints.yml
+  .venv/bin/rasa shell --model "$MODEL" --endpoints "$ENDPOINTS"
   exit 0
 fi
 
@@ -68,8 +90,10 @@ fi
 .venv/bin/python -m channels.credentials credentials.yml credentials.platforms.yml \
   var/credentials.yml
 echo "==> starting the Rasa server on $HOST:$RASA_PORT (log: var/log/rasa.log)"
-.venv/bin/rasa run --model "$MODEL" --interface "$HOST" --port "$RASA_PORT" \
-  --endpoints endpoints.yml --credentials var/credentials.yml \
+# python -m runtime = `rasa` plus the guards in runtime/ (timeouts, limits, API only with
+# RASA_AUTH_TOKEN or JWT_SECRET from the environment: README "Reliability and security").
+.venv/bin/python -m runtime run --model "$MODEL" --interface "$HOST" --port "$RASA_PORT" \
+  --endpoints "$ENDPOINTS" --credentials var/credentials.yml \
   --cors "http://127.0.0.1:$WEB_PORT" "http://localhost:$WEB_PORT" \
   >var/log/rasa.log 2>&1 &
 pids+=($!)
@@ -98,6 +122,12 @@ The assistant is running.
   socket.io: http://127.0.0.1:$RASA_PORT/socket.io/
 MSG
 [ -d web/dist ] && echo "  Chat page: http://127.0.0.1:$WEB_PORT/  (open it in a browser)"
+echo "  Profile:   $PROFILE ($ENDPOINTS)"
+if [ -n "${RASA_AUTH_TOKEN:-}${JWT_SECRET:-}" ]; then
+  echo "  HTTP API:  on, authentication required"
+else
+  echo "  HTTP API:  off (RASA_AUTH_TOKEN or JWT_SECRET turn it on, with authentication)"
+fi
 echo "Press Ctrl-C to stop."
 wait -n "${pids[@]}" || true
 echo "error: a server stopped unexpectedly; see var/log/" >&2

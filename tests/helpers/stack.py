@@ -167,7 +167,7 @@ class BotStack:
     def start_actions(self) -> None:
         log = self.workdir / "actions.log"
         self._actions = subprocess.Popen(
-            [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
+            [str(VENV_BIN / "python"), "-m", "runtime.actions", "--actions", "actions",
              "--port", str(self.actions_port)],
             cwd=ROOT, env=self._env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
         )
@@ -177,7 +177,7 @@ class BotStack:
         log = self.workdir / "rasa.log"
         cors = ["--cors", self.web_url, f"http://localhost:{self.web_port}"] if self.web else []
         self._rasa = subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "--model", str(self.model),
+            [str(VENV_BIN / "python"), "-m", "runtime", "run", "--model", str(self.model),
              "--interface", "127.0.0.1", "--port", str(self.rasa_port),
              "--endpoints", str(self.endpoints), "--credentials", str(self.credentials),
              *cors, *self.rasa_args],

@@ -1,0 +1,119 @@
+"""`python -m runtime <rasa command> [args]`: Rasa's own CLI with the runtime guards.
+
+scripts/run.sh, the test harness and deploy/ start the Rasa server this way instead of
+`rasa run`. Before handing over to Rasa it
+
+- installs the guards of runtime/guards.py (action-server failures and timeouts, storage
+  outages, message limits, slash commands, `GET /ready`);
+- for `run`, turns the HTTP API on only together with authentication: RASA_AUTH_TOKEN
+  (a token) or JWT_SECRET (+ JWT_METHOD, default HS256) from the environment add
+  `--enable-api` with that secret. Secrets go straight into Rasa's parsed arguments, never
+  onto a command line that `ps` shows. `--enable-api` without any authentication, or a
+  secret that is short or a placeholder, stops the start with an error;
+- refuses SANIC_WORKERS > 1 with an in-memory tracker store (each worker process would
+  hold its own half of every conversation);
+- switches Rasa's telemetry off unless RASA_TELEMETRY_ENABLED says otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+MIN_SECRET_CHARS = 24
+PLACEHOLDER_SECRETS = {"unset", "changeme", "change-me", "secret", "token", "rasatoken",
+                       "password", "jwtsecret"}
+IN_MEMORY_TRACKER_TYPES = {"", "memory", "in_memory", "inmemory"}
+
+
+def _given(argv: Sequence[str], option: str) -> bool:
+    return any(arg == option or arg.startswith(option + "=") for arg in argv)
+
+
+def _check_secret(name: str, value: str) -> None:
+    if len(value) < MIN_SECRET_CHARS or value.lower() in PLACEHOLDER_SECRETS:
+        raise SystemExit(
+            f"error: {name} is too weak to protect the HTTP API (it needs at least "
+            f"{MIN_SECRET_CHARS} random characters), e.g.\n"
+            f"  export {name}=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+        )
+
+
+def api_arguments(argv: Sequence[str], env: Mapping[str, str]) -> list[str]:
+    """`rasa run` arguments with the API switched on exactly when authentication is set."""
+    argv = list(argv)
+    extra: list[str] = []
+    token = env.get("RASA_AUTH_TOKEN", "").strip()
+    jwt_secret = env.get("JWT_SECRET", "").strip()
+    if token and not _given(argv, "--auth-token"):
+        _check_secret("RASA_AUTH_TOKEN", token)
+        extra += ["--auth-token", token]
+    if jwt_secret and not _given(argv, "--jwt-secret"):
+        _check_secret("JWT_SECRET", jwt_secret)
+        extra += ["--jwt-secret", jwt_secret]
+        if not _given(argv, "--jwt-method"):
+            extra += ["--jwt-method", env.get("JWT_METHOD", "HS256").strip() or "HS256"]
+    if extra and not _given(argv, "--enable-api"):
+        extra.insert(0, "--enable-api")
+    argv += extra
+    if _given(argv, "--enable-api") and not (
+        _given(argv, "--auth-token") or _given(argv, "--jwt-secret")
+    ):
+        raise SystemExit(
+            "error: refusing to start with --enable-api but no authentication: anyone who "
+            "can reach the port could read conversations and replace the model. Set "
+            "RASA_AUTH_TOKEN or JWT_SECRET (README: 'Reliability and security settings')."
+        )
+    return argv
+
+
+def _option_value(argv: Sequence[str], option: str, default: str) -> str:
+    for i, arg in enumerate(argv):
+        if arg == option and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(option + "="):
+            return arg.split("=", 1)[1]
+    return default
+
+
+def check_workers(argv: Sequence[str], env: Mapping[str, str]) -> None:
+    """Stop when several Sanic workers would each keep conversations in their own memory."""
+    try:
+        workers = int(env.get("SANIC_WORKERS", "1"))
+    except ValueError:
+        return  # Rasa itself reports the bad value and uses one worker
+    if workers <= 1:
+        return
+    from rasa.core.utils import AvailableEndpoints
+
+    path = _option_value(argv, "--endpoints", "endpoints.yml")
+    endpoints = AvailableEndpoints.read_endpoints(path)
+    store = endpoints.tracker_store
+    store_type = str(getattr(store, "type", "") or "").lower() if store else ""
+    if store_type in IN_MEMORY_TRACKER_TYPES:
+        raise SystemExit(
+            f"error: SANIC_WORKERS={workers} with the in-memory tracker store in {path}: each "
+            "worker would keep its own part of every conversation. Use an SQL or Redis "
+            "tracker store (endpoints.scaled.yml) or SANIC_WORKERS=1."
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    if argv[:1] == ["run"]:
+        argv = api_arguments(argv, os.environ)
+        check_workers(argv, os.environ)
+
+    from runtime.guards import install
+
+    install()
+    sys.argv = ["rasa", *argv]
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,295 @@
+"""Helpers shared by the reliability, security and scale-out tests (issue 8).
+
+They talk to servers started by tests.helpers.stack.BotStack through the REST channel and,
+for checking what was stored, Rasa's HTTP API (enabled with a token or JWT).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import socket
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import yaml
+
+from tests.helpers.stack import ROOT, BotStack, http
+
+DOMAIN = ROOT / "domain.yml"
+# The question that starts the profile form (age -> sex -> pregnancy), per the issue.
+FORM_TRIGGER = "how much magnesium do I need?"
+# What a tester answers to each question of the form: the age typed, sex and pregnancy
+# by the buttons the questions offer (their payloads, as the web widget sends them; this
+# also exercises the allowed slash-command path).
+FORM_ANSWERS = {"age": "30", "sex": '/inform_profile{"sex": "female"}',
+                "life_stage": "/inform_not_pregnant"}
+GREETING_WORDS = ("hello", "magnesium")
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def profile_form() -> str | None:
+    """Name of the form that asks age/sex/pregnancy, or None while it isn't in the domain."""
+    forms = (yaml.safe_load(DOMAIN.read_text()) or {}).get("forms") or {}
+    for name, spec in forms.items():
+        slots = (spec or {}).get("required_slots") or []
+        if "age" in slots and "sex" in slots:
+            return name
+    return None
+
+
+def domain_responses() -> dict:
+    return (yaml.safe_load(DOMAIN.read_text()) or {}).get("responses") or {}
+
+
+def response_text(name: str) -> str:
+    return domain_responses()[name][0]["text"]
+
+
+def texts(messages: list[dict]) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def is_greeting(messages: list[dict]) -> bool:
+    return texts(messages).strip() == response_text("utter_greet").strip()
+
+
+def post(stack_or_url, body, timeout: float = 60.0) -> tuple[int, bytes]:
+    base = stack_or_url.rasa_url if isinstance(stack_or_url, BotStack) else stack_or_url
+    return http("POST", f"{base}/webhooks/rest/webhook", body, timeout=timeout)
+
+
+def say(stack_or_url, text: str, sender: str, timeout: float = 60.0) -> list[dict]:
+    status, body = post(stack_or_url, {"sender": sender, "message": text}, timeout)
+    assert status == 200, f"REST webhook answered {status}: {body[:300]!r}"
+    return json.loads(body)
+
+
+def tracker(base_url: str, sender: str, *, token: str | None = None,
+            jwt_token: str | None = None) -> dict:
+    url = f"{base_url}/conversations/{quote(sender, safe='')}/tracker?include_events=ALL"
+    headers = {}
+    if token:
+        url += f"&token={token}"
+    if jwt_token:
+        headers["Authorization"] = f"Bearer {jwt_token}"
+    status, body = http("GET", url, headers=headers)
+    assert status == 200, f"tracker API answered {status}: {body[:300]!r}"
+    return json.loads(body)
+
+
+def user_texts(events: list[dict]) -> list[str]:
+    return [e.get("text") or "" for e in events if e["event"] == "user"]
+
+
+def bot_texts(events: list[dict]) -> list[str]:
+    """Bot texts as REST clients receive them: Rasa's REST channel sends each paragraph
+    ("\n\n"-separated) of a text as a message of its own."""
+    return [part for e in events if e["event"] == "bot" and e.get("text")
+            for part in e["text"].strip().split("\n\n")]
+
+
+def duplicated_events(events: list[dict]) -> list[dict]:
+    """Events stored twice (same type, timestamp and content)."""
+    seen, dupes = set(), []
+    for e in events:
+        key = json.dumps(e, sort_keys=True)
+        if key in seen:
+            dupes.append(e)
+        seen.add(key)
+    return dupes
+
+
+def loop_state(t: dict) -> tuple[str | None, str | None]:
+    """(active form, requested slot) of a tracker."""
+    return (t.get("active_loop") or {}).get("name"), (t.get("slots") or {}).get("requested_slot")
+
+
+class Conversation:
+    """One sender's conversation, remembering what was sent and every text received."""
+
+    def __init__(self, sender: str) -> None:
+        self.sender = sender
+        self.sent: list[str] = []
+        self.received: list[str] = []
+
+    def say(self, stack_or_url, text: str, timeout: float = 60.0) -> list[dict]:
+        messages = say(stack_or_url, text, self.sender, timeout)
+        self.sent.append(text)
+        self.received += [m["text"] for m in messages if m.get("text")]
+        return messages
+
+    def check_stored(self, events: list[dict]) -> None:
+        """Every message sent and every text received is stored exactly once, in order."""
+        assert user_texts(events) == [t.strip() for t in self.sent]
+        assert bot_texts(events) == self.received
+        assert duplicated_events(events) == []
+
+
+def run_form(stacks, conversation: Conversation, api, form: str, *, between=None,
+             max_turns: int = 6) -> list[str]:
+    """Fill the profile form turn by turn, alternating over `stacks`.
+
+    `api(stack)` returns the tracker of the conversation; `between(turn)` runs after each
+    answer (e.g. restarts a server). Returns the slots asked for, in order."""
+    stacks = list(stacks)
+    conversation.say(stacks[0], FORM_TRIGGER)
+    asked: list[str] = []
+    for turn in range(1, max_turns + 1):
+        active, requested = loop_state(api(stacks[turn % len(stacks)]))
+        if active != form:
+            return asked
+        assert requested in FORM_ANSWERS, f"form asks for unexpected slot {requested!r}"
+        asked.append(requested)
+        conversation.say(stacks[turn % len(stacks)], FORM_ANSWERS[requested])
+        if between:
+            between(turn)
+    raise AssertionError(f"form {form} not finished after {max_turns} answers: {asked}")
+
+
+# ------------------------------------------------------------------ network fault tools
+
+
+class HangingServer:
+    """Accepts TCP connections on a port and never answers (a hung action server)."""
+
+    def __init__(self, port: int) -> None:
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", port))
+        self.sock.listen(16)
+        self.conns: list[socket.socket] = []
+        self._stop = False
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        self.sock.settimeout(0.2)
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+                self.conns.append(conn)
+            except OSError:
+                continue
+
+    def close(self) -> None:
+        self._stop = True
+        self._thread.join(timeout=2)
+        for conn in self.conns:
+            conn.close()
+        self.sock.close()
+
+
+class TcpProxy:
+    """A loopback TCP proxy to a service that a test can cut (like the service stopping:
+    open connections are closed and new ones refused) and restore on the same port."""
+
+    def __init__(self, target_port: int, port: int | None = None) -> None:
+        from tests.helpers.stack import free_port
+
+        self.target_port = target_port
+        self.port = port or free_port()
+        self._listener: socket.socket | None = None
+        self._pairs: list[tuple[socket.socket, socket.socket]] = []
+        self._lock = threading.Lock()
+        self.restore()
+
+    def restore(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # cut
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._pairs.append((client, upstream))
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def cut(self) -> None:
+        if self._listener:
+            self._listener.close()
+            self._listener = None
+        with self._lock:
+            pairs, self._pairs = self._pairs, []
+        for pair in pairs:
+            for s in pair:
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                s.close()
+
+    def close(self) -> None:
+        self.cut()
+
+
+def reachable(port: int, host: str = "127.0.0.1") -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def wait_until(predicate, timeout: float = 30.0, interval: float = 0.3) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
+
+
+def start_parallel(*starters) -> None:
+    """Run server start functions at once (each waits until its server answers)."""
+    errors: list[BaseException] = []
+
+    def run(fn):
+        try:
+            fn()
+        except BaseException as error:  # re-raised below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(fn,)) for fn in starters]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+
+
+def log_tail(path: Path, chars: int = 3000) -> str:
+    return path.read_text(errors="replace")[-chars:] if path.exists() else ""
