@@ -217,16 +217,23 @@ def test_food_question_gets_a_number_with_typing_indicator(widget):
 
 
 def test_intake_question_offers_buttons_usable_by_keyboard(widget):
-    """NEEDS CONTENT: "how much magnesium do I need?" answers with buttons (e.g. ages)."""
+    """NEEDS CONTENT: "how much magnesium do I need?" asks for the age, then offers buttons
+    (female / male); choosing one by keyboard gives the next step."""
     widget.open()
     widget.wait(lambda _: widget.bot_texts() or False, REPLY_TIMEOUT, "the greeting")
+    before = len(widget.entries())
     widget.send("how much magnesium do I need?")
+    widget.wait_for_reply_after(before + 1, "the intake question")
 
     def active_buttons(_):
         groups = [e["buttons"] for e in widget.entries() if e["buttons"]]
         return groups[-1] if groups and not groups[-1][0]["disabled"] else False
 
-    buttons = widget.wait(active_buttons, REPLY_TIMEOUT, "buttons after the intake question")
+    if not active_buttons(None):  # the age comes first, as a typed number
+        before = len(widget.entries())
+        widget.send("45")
+        widget.wait_for_reply_after(before + 1, "the question after the age")
+    buttons = widget.wait(active_buttons, REPLY_TIMEOUT, "buttons in the intake questions")
     # From the conversation list, Tab reaches the first option; Enter chooses it.
     widget.js("root.querySelector('.bc-log').focus();")
     widget.press(Keys.TAB)
@@ -344,7 +351,7 @@ def test_html_in_messages_is_shown_as_text(widget):
     assert widget.d.execute_script("return [window.__alerts, window.__pwned];") == [[], None]
 
 
-def test_chart_is_an_accessible_svg_and_bad_charts_are_ignored(widget):
+def test_chart_is_an_accessible_svg_and_bad_charts_are_ignored(widget, artifacts):
     chart = {
         "type": "bar", "title": "Magnesium in what you ate", "unit": "mg", "target": 320,
         "items": [{"label": "almonds, 1 oz", "value": 77},
@@ -372,6 +379,7 @@ def test_chart_is_an_accessible_svg_and_bad_charts_are_ignored(widget):
     bar_widths = widget.js("return Array.from(root.querySelectorAll('.bc-log rect'))"
                            ".map((r) => Number(r.getAttribute('width')));")
     assert bar_widths[0] < bar_widths[1] and bar_widths[2] < bar_widths[0]
+    widget.d.save_screenshot(str(artifacts / "widget-chart-360.png"))
 
 
 def test_fits_a_360px_phone_screen_screenshot(widget, artifacts):

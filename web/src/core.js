@@ -148,10 +148,10 @@ export function parseChart(raw) {
  */
 export function chartLayout(chart, width = 300) {
   const pad = 8;
-  const titleH = chart.title ? 22 : 0;
-  const rowH = 34;
-  const labelH = 14;
-  const barH = 12;
+  const titleH = chart.title ? 24 : 0;
+  const rowH = 38;
+  const labelH = 16;
+  const barH = 13;
   const valueRoom = 64;
   const top = pad + titleH + (chart.target !== null ? 14 : 0);
   const maxValue = Math.max(chart.target ?? 0, ...chart.items.map((i) => i.value));
@@ -189,7 +189,7 @@ export function chartLayout(chart, width = 300) {
       labelX: x > width / 2 ? x - 3 : x + 3,
     };
   }
-  return { width, height, titleX: pad, titleY: pad + 13, bars, target };
+  return { width, height, titleX: pad, titleY: pad + 14, bars, target };
 }
 
 // ---- text -----------------------------------------------------------------------------

@@ -68,6 +68,7 @@ export const CSS = `
 .bc-msg { max-width: 88%; display: flex; flex-direction: column; gap: 6px; }
 .bc-msg.bc-bot { align-self: flex-start; }
 .bc-msg.bc-user { align-self: flex-end; }
+.bc-msg.bc-wide { max-width: 100%; align-self: stretch; }
 .bc-bubble {
   margin: 0; padding: 8px 12px; border-radius: 14px;
   white-space: pre-wrap; overflow-wrap: anywhere;

@@ -103,23 +103,24 @@ function renderChart(chart) {
   });
   root.append(svg('title', {}, chart.alt));
   if (chart.title) {
-    root.append(svg('text', { x: g.titleX, y: g.titleY, 'font-size': 13, 'font-weight': 700, fill: '#1b1b1b' }, chart.title));
+    root.append(svg('text', { x: g.titleX, y: g.titleY, 'font-size': 14, 'font-weight': 700, fill: '#1b1b1b' }, chart.title));
   }
   for (const b of g.bars) {
-    root.append(svg('text', { x: b.labelX, y: b.labelY, 'font-size': 11, fill: '#333' }, b.label));
+    root.append(svg('text', { x: b.labelX, y: b.labelY, 'font-size': 12, fill: '#333' }, b.label));
     root.append(svg('rect', { x: b.x, y: b.y, width: Math.max(b.w, 1), height: b.h, rx: 2, fill: '#1f5f8b' }));
-    root.append(svg('text', { x: b.valueX, y: b.valueY, 'font-size': 11, 'font-weight': 600, fill: '#1b1b1b' }, b.valueText));
+    root.append(svg('text', { x: b.valueX, y: b.valueY, 'font-size': 12, 'font-weight': 600, fill: '#1b1b1b' }, b.valueText));
   }
   if (g.target) {
     const t = g.target;
     root.append(svg('line', { x1: t.x, x2: t.x, y1: t.y1, y2: t.y2, stroke: '#b3261e', 'stroke-width': 2, 'stroke-dasharray': '4 3' }));
-    root.append(svg('text', { x: t.labelX, y: t.labelY, 'font-size': 10, fill: '#b3261e', 'text-anchor': t.anchor }, t.label));
+    root.append(svg('text', { x: t.labelX, y: t.labelY, 'font-size': 11, fill: '#b3261e', 'text-anchor': t.anchor }, t.label));
   }
   return el('figure', { class: 'bc-chart' }, root);
 }
 
 function renderEntry(entry, onChoose, active) {
-  const li = el('li', { class: `bc-msg ${entry.from === 'user' ? 'bc-user' : 'bc-bot'}` });
+  const wide = entry.type === 'chart' ? ' bc-wide' : '';
+  const li = el('li', { class: `bc-msg ${entry.from === 'user' ? 'bc-user' : 'bc-bot'}${wide}` });
   if (entry.from === 'user') {
     li.append(el('span', { class: 'bc-sr-only', text: 'You said:' }), renderText(entry.text));
     return li;
