@@ -534,10 +534,13 @@ class ActionCalciumRatio(Action):
             reply.send(dispatcher, domain)
             return []
         reason = caution_reason(tracker)
-        reply.add("utter_ratio_targets", calcium_mg=mg(advice.calcium_mg),
-                  magnesium_2_to_1_mg=mg(advice.magnesium_for_2_to_1_mg),
-                  magnesium_1_to_1_mg=mg(advice.magnesium_for_1_to_1_mg))
-        reply.add("utter_ratio_opinion")
+        if not reason:
+            # under a medical caution no magnesium amount is suggested at all (the ratio
+            # amounts are above the adult RDA and in practice mean supplements)
+            reply.add("utter_ratio_targets", calcium_mg=mg(advice.calcium_mg),
+                      magnesium_2_to_1_mg=mg(advice.magnesium_for_2_to_1_mg),
+                      magnesium_1_to_1_mg=mg(advice.magnesium_for_1_to_1_mg))
+            reply.add("utter_ratio_opinion")
         if "no_magnesium_intake" in advice.warnings:
             reply.add("utter_ratio_no_magnesium")
         elif advice.current_ratio is not None:

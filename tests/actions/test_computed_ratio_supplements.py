@@ -81,7 +81,7 @@ def test_caution_gives_no_supplement_amount(reason):
     said = say(RATIO, msg, [dose(1200.0, "1200 mg", msg, "calcium")],
                {**WOMAN_54, "medical_caution": reason})
     assert f"Because you mentioned {reason}" in said
-    assert "350" not in said
+    assert "350" not in said and "600" not in said  # no magnesium amount at all
 
 
 def test_without_a_calcium_dose_the_ratios_are_explained():
