@@ -4,7 +4,9 @@
 
 Sentences: the texts of the labelled entity set (tests/nlu_entities/*.yml). The process is
 pinned to one CPU; each figure is the best of three timed runs (the machine is shared, so
-the best run is the one least disturbed), given both as wall-clock and as CPU time.
+the best run is the one least disturbed), given both as wall-clock and as CPU time; the
+target is judged on CPU time (the time the code had the core), and the load average is
+printed so a wall-clock figure can be read in context.
 Reports sentences per second for ``nlp.pipe`` (target: at least 5,000/s), for one
 ``nlp(text)`` call per sentence, and for ``nlu.extract.extract`` (pipeline plus
 normalisation to Rasa entity dicts, which is what the Rasa component adds).
@@ -87,8 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for name, wall, cpu in rows:
         print(f"{name:24s} {n / wall:9,.0f} sentences/s wall   {n / cpu:9,.0f} sentences/s CPU")
-    verdict = "meets" if n / pipe_wall >= TARGET_PER_SECOND else "MISSES"
-    print(f"nlp.pipe {verdict} the target of {TARGET_PER_SECOND:,} sentences/s (wall clock)")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"machine load average (1 min) during the run: {load:.2f} on {os.cpu_count()} CPUs")
+    # "on one core": CPU seconds the process actually ran. Wall clock also counts the time
+    # other processes held the core, which on a shared machine says nothing about the code.
+    verdict = "meets" if n / pipe_cpu >= TARGET_PER_SECOND else "MISSES"
+    print(f"nlp.pipe {verdict} the target of {TARGET_PER_SECOND:,} sentences/s per core (CPU time)")
     return 0
 
 

@@ -173,7 +173,7 @@ def build(out_dir: Path = PIPELINE_DIR) -> dict[str, Any]:
     return {
         "out_dir": str(out_dir),
         "patterns": labels,
-        "context_patterns": len(context["context_patterns"]),
+        "context_rules": len(context["context_rules"]),
         "problems": problems,
         "seconds": round(time.perf_counter() - started, 2),
     }
@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     counts = ", ".join(f"{label} {n}" for label, n in sorted(summary["patterns"].items()))
     print(
         f"built spaCy pipeline {summary['out_dir']} in {summary['seconds']} s "
-        f"(ruler patterns: {counts}; context patterns: {summary['context_patterns']})"
+        f"(ruler patterns: {counts}; context rules: {summary['context_rules']})"
     )
     return 0
 

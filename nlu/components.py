@@ -40,6 +40,9 @@ logger = logging.getLogger(__name__)
 #: but keep ordinals ("1st", "2nd") whole.
 NUMBER_LETTER_SUFFIX = r"(?<=[0-9])(?!(?:st|nd|rd|th)$)[a-zA-Z\u00b5\u03bc]+"
 
+#: Split a vulgar fraction from the number before it ("1½" -> "1", "½").
+VULGAR_FRACTION_SUFFIX = r"(?<=[0-9])[\u00bc\u00bd\u00be\u2150-\u215e]"
+
 CONTEXT_FILE = "context.json"
 TOKENIZER = "nlu.safe_tokenizer.v1"
 
@@ -68,7 +71,9 @@ def create_safe_tokenizer() -> Callable[[Language], Tokenizer]:
             nlp.vocab,
             rules=defaults.tokenizer_exceptions,
             prefix_search=compile_prefix_regex(defaults.prefixes).search,
-            suffix_search=compile_suffix_regex([*defaults.suffixes, NUMBER_LETTER_SUFFIX]).search,
+            suffix_search=compile_suffix_regex(
+                [*defaults.suffixes, NUMBER_LETTER_SUFFIX, VULGAR_FRACTION_SUFFIX]
+            ).search,
             infix_finditer=compile_infix_regex(defaults.infixes).finditer,
             token_match=defaults.token_match,
             url_match=defaults.url_match,
@@ -222,9 +227,11 @@ class ContextEntities:
     def _build(self) -> None:
         data = self.data
         vocab = self.nlp.vocab
-        self.context_matcher = Matcher(vocab)
-        for entry in data.get("context_patterns", []):
-            self.context_matcher.add(f"{entry['label']}\t{entry['id']}", [entry["pattern"]])
+        self.rules_by_first: dict[str, list[dict[str, Any]]] = {}
+        for rule in data.get("context_rules", []):
+            compiled = {**rule, "before": [frozenset(words) for words in rule["before"]]}
+            for word in rule["before"][0]:
+                self.rules_by_first.setdefault(word, []).append(compiled)
         self.number_matcher = Matcher(vocab)
         for entry in data.get("number_patterns", []):
             self.number_matcher.add(f"{entry['label']}\t{entry['id']}", [entry["pattern"]])
@@ -234,7 +241,6 @@ class ContextEntities:
         self.fillers = frozenset(data.get("short_answer_fillers", []))
         self.negations = frozenset(data.get("negation_words", []))
         self.negation_window = int(data.get("negation_window", 0))
-        self.expecting_before = frozenset(data.get("expecting_before", []))
         self.expecting_next_ok = frozenset(data.get("expecting_next_ok", []))
         self.expecting_next_a_ok = frozenset(data.get("expecting_next_a_ok", []))
         self.food_forms = {k: tuple(v) for k, v in data.get("food_forms_by_lemma", {}).items()}
@@ -291,28 +297,22 @@ class ContextEntities:
             for i in range(start, end):
                 taken[i] = True
 
-        # 1. patterns with context outside the entity ("I'm 54", "I'm expecting")
-        for key, start, end in self._longest_first(self.context_matcher(doc)):
-            label, ent_id = _split_key(self.nlp.vocab.strings[key])
-            roles = _roles(ent_id)
-            inner = [start + i for i, r in enumerate(roles) if r != "C"]
-            if not inner:
-                continue
-            s, e = inner[0], inner[-1] + 1
-            if not free(s, e):
-                continue
-            if label == "AGE" and not self._age_context_ok(doc, s, e, roles[s - start :]):
-                continue
-            if label == "LIFE_STAGE" and not self._expecting_ok(doc, start, end):
-                continue
-            add(s, e, label, ent_id.split(":")[0] + ":" + roles[s - start :])
+        # number phrases, longest first; and the longest one starting at each token
+        numbers = self._longest_first(self.number_matcher(doc))
+        number_at: dict[int, tuple[int, str]] = {}
+        for key, start, end in numbers:
+            number_at.setdefault(start, (end, _split_key(self.nlp.vocab.strings[key])[1]))
+
+        # 1. words right before an entity they are not part of ("I'm" 54, "sex:" F)
+        if self.rules_by_first:
+            lowers = [t.lower_ for t in doc]
+            for i, word in enumerate(lowers):
+                for rule in self.rules_by_first.get(word, ()):
+                    self._apply_rule(doc, lowers, i, rule, number_at, free, add)
 
         food_starts = {e.start for e in ents if e.label_ == "FOOD"}
-        words = [t.i for t in doc if not (t.is_punct or t.is_space)]
-        short = 0 < len(words) <= self.SHORT_ANSWER_WORDS
-        if food_starts or short:
-            numbers = self._longest_first(self.number_matcher(doc))
-            # 2. counts right before a food: "2 bananas", "half an avocado", "a couple of eggs"
+        # 2. counts right before a food: "2 bananas", "half an avocado", "a couple of eggs"
+        if food_starts:
             for key, start, end in numbers:
                 if not free(start, end):
                     continue
@@ -322,8 +322,11 @@ class ContextEntities:
                 if nxt in food_starts:
                     _label, ent_id = _split_key(self.nlp.vocab.strings[key])
                     add(start, end, "AMOUNT", _roles(ent_id))
-            # 3. short answers: "54", "fifty-four.", "54 F", "female, 54"
-            if short:
+
+        # 3. short answers: "54", "fifty-four.", "54 F", "female, 54"
+        if numbers:
+            words = [t.i for t in doc if not (t.is_punct or t.is_space)]
+            if len(words) <= self.SHORT_ANSWER_WORDS:
                 self._short_answer(doc, words, ents, added, numbers, free, add)
 
         if changed or added:
@@ -382,9 +385,8 @@ class ContextEntities:
     def _age_ok(self, value: float | None) -> bool:
         return value is not None and self.age_min <= value <= self.age_max
 
-    def _age_context_ok(self, doc: Doc, s: int, e: int, roles: str) -> bool:
-        n_end = s + roles.count("N")
-        if not self._age_ok(self._number_value(doc, s, n_end)):
+    def _age_context_ok(self, doc: Doc, s: int, e: int) -> bool:
+        if not self._age_ok(self._number_value(doc, s, e)):
             return False
         if e < len(doc):
             nxt = doc[e].lower_
@@ -392,10 +394,27 @@ class ContextEntities:
                 return False
         return True
 
-    def _expecting_ok(self, doc: Doc, start: int, end: int) -> bool:
+    def _apply_rule(self, doc, lowers, i, rule, number_at, free, add) -> None:  # noqa: ANN001
+        before = rule["before"]
+        j = i + len(before)
+        if j >= len(doc) or any(lowers[i + k] not in before[k] for k in range(1, len(before))):
+            return
+        label = rule["label"]
+        if label == "AGE":
+            end, ent_id = number_at.get(j, (0, ""))
+            kind, _, roles = ent_id.partition(":")
+            if kind in ("plain", "numfrac") and free(j, end) and self._age_context_ok(doc, j, end):
+                add(j, end, "AGE", "years:" + roles)
+        elif label == "SEX":
+            sex = self.sex_letters.get(lowers[j])
+            if sex and free(j, j + 1):
+                add(j, j + 1, "SEX", sex + ":W")
+        elif label == "LIFE_STAGE":
+            if lowers[j] == rule["word"] and free(j, j + 1) and self._expecting_ok(doc, j + 1):
+                add(j, j + 1, "LIFE_STAGE", rule["id"] + ":W")
+
+    def _expecting_ok(self, doc: Doc, end: int) -> bool:
         """ "I'm expecting" (end of sentence, "a baby", "twins") - not "expecting a call"."""
-        if start == 0 or doc[start - 1].lower_ not in self.expecting_before:
-            return False
         if end >= len(doc) or doc[end].is_punct:
             return True
         nxt = doc[end].lower_

@@ -77,8 +77,18 @@ def _seq(words: Words) -> list[Spec]:
     return [{"LOWER": w} if isinstance(w, str) else _in(w) for w in words]
 
 
+#: Vulgar fractions that may start an amount on their own ("½ cup").
+COMMON_VULGAR_FRACTIONS = "\u00bd\u00bc\u00be\u2153\u2154\u215b"
+
+
 def _specs() -> dict[str, Spec]:
     return {
+        # a number as the first token of a pattern: spaCy's LIKE_NUM flag is checked in C
+        # (digits, "1,200", "1.5", "1/2", number words; ordinals and "million" too, which
+        # the normaliser then rejects because parse_number cannot read them)
+        "NUM1": {"LIKE_NUM": True},
+        # a number later in a pattern: the core's number words, "½", ".5" (a Python test,
+        # but only run where the pattern got that far)
         "NUM": {"LOWER": {"REGEX": number_regex()}},
         "ART": _in(vocab.ARTICLES),
         "FRAC": _in(vocab.FRACTION_WORDS),
@@ -95,39 +105,42 @@ def _specs() -> dict[str, Spec]:
 def number_phrases() -> list[tuple[str, list[Spec]]]:
     """The grammar of a number phrase: ``(kind, token specs)``.
 
-    ``kind`` is ``plain`` (only number tokens: "54", "fifty four", "2-3"), ``article``
-    ("a", "an": only before a unit) or ``fraction`` (fractions and vague amounts:
-    "half a", "one and a half", "a couple of").
+    ``kind`` is ``plain`` (only number tokens: "54", "fifty four", "2-3", "½"),
+    ``numfrac`` (a number, then a fraction: "two and a half", "three quarters"),
+    ``article`` ("a", "an": only before a unit) or ``fraction`` (other fractions and vague
+    amounts: "half a", "a quarter", "a couple of", "several").
     """
     s = _specs()
-    num, art, frac = s["NUM"], s["ART"], s["FRAC"]
-    return [
-        ("plain", [num]),
-        ("plain", [num, num]),
-        ("plain", [num, s["HYPH"], num]),
-        ("plain", [num, s["RANGE"], num]),
+    n1, num, art, frac = s["NUM1"], s["NUM"], s["ART"], s["FRAC"]
+    phrases = [
+        ("plain", [n1]),
+        ("plain", [n1, num]),
+        ("plain", [n1, s["HYPH"], num]),
+        ("plain", [n1, s["RANGE"], num]),
+        ("plain", [{"ORTH": {"IN": sorted(COMMON_VULGAR_FRACTIONS)}}]),
         ("article", [art]),
         ("fraction", [frac]),
         ("fraction", [frac, art]),
         ("fraction", [frac, s["OF"], art]),
         ("fraction", [art, frac]),
         ("fraction", [art, frac, s["OF"], art]),
-        ("fraction", [num, frac]),
-        ("fraction", [num, frac, s["OF"], art]),
-        ("fraction", [num, s["AND"], art, frac]),
-        ("fraction", [num, num, s["AND"], art, frac]),
+        ("numfrac", [n1, frac]),
+        ("numfrac", [n1, frac, s["OF"], art]),
+        ("numfrac", [n1, s["AND"], art, frac]),
+        ("numfrac", [n1, num, s["AND"], art, frac]),
         ("fraction", [art, s["VAGUE"]]),
         ("fraction", [art, s["VAGUE"], s["OF"]]),
         ("fraction", [s["SEVERAL"]]),
         ("fraction", [frac, art, s["DOZEN"]]),
     ]
+    return [(kind, phrase) for kind, phrase in phrases]
 
 
 def age_number_phrases() -> list[list[Spec]]:
     """Number phrases that can be an age ("54", "fifty four", "two and a half")."""
     s = _specs()
-    num = s["NUM"]
-    return [[num], [num, num], [num, s["HYPH"], num], [num, s["AND"], s["ART"], s["FRAC"]]]
+    n1, num = s["NUM1"], s["NUM"]
+    return [[n1], [n1, num], [n1, s["HYPH"], num]]
 
 
 # ---------------------------------------------------------------------------------------
@@ -221,16 +234,21 @@ def amount_patterns(tokenize: Tokenize) -> list[Pattern]:
     multi_groups = _by_length(multi)  # validated by canonical_unit() when normalising
     patterns: list[Pattern] = []
     s = _specs()
-    for _kind, phrase in number_phrases():
+    for kind, phrase in number_phrases():
         n = "N" * len(phrase)
         patterns.append({"label": "AMOUNT", "pattern": [*phrase, unit], "id": n + "U"})
         patterns.append({"label": "AMOUNT", "pattern": [*phrase, size, unit], "id": n + "SU"})
-        for group in multi_groups:
-            patterns.append(
-                {"label": "AMOUNT", "pattern": [*phrase, *_seq(group)], "id": n + "U" * len(group)}
-            )
+        if kind in ("plain", "article"):  # "8 fl oz", "an extra large egg"; kept few: speed
+            for group in multi_groups:
+                patterns.append(
+                    {
+                        "label": "AMOUNT",
+                        "pattern": [*phrase, *_seq(group)],
+                        "id": n + "U" * len(group),
+                    }
+                )
     # "a cup and a half", "2 cups and a half"
-    for head in (s["ART"], s["NUM"]):
+    for head in (s["ART"], s["NUM1"]):
         patterns.append(
             {
                 "label": "AMOUNT",
@@ -371,41 +389,46 @@ def food_forms_by_lemma(
     return {key: sorted(forms) for key, forms in sorted(table.items())}
 
 
+def _alternatives(words: Words) -> list[list[str]]:
+    return [[w] if isinstance(w, str) else sorted(w) for w in words]
+
+
 def context_data(
     tokenize: Tokenize, food_forms: dict[str, list[str]] | None = None
 ) -> dict[str, Any]:
-    """Everything the ``nlu_context_entities`` component needs (JSON-serialisable)."""
+    """Everything the ``nlu_context_entities`` component needs (JSON-serialisable).
+
+    ``context_rules`` are word sequences (each position: its alternatives) that come right
+    before an entity they are not part of: an age ("I'm" 54, "my daughter is" 14), a sex
+    letter ("sex:" F) or the word "expecting" ("I'm" expecting).
+    """
     single_units, _multi_units, size_words = _unit_token_forms(tokenize)
-    context: list[Pattern] = []
+    rules: list[dict[str, Any]] = []
     for before in vocab.AGE_CONTEXT_BEFORE:
-        for phrase in age_number_phrases():
-            roles = "C" * len(before) + "N" * len(phrase)
-            context.append(
-                {"label": "AGE", "pattern": [*_seq(before), *phrase], "id": f"years:{roles}"}
-            )
+        rules.append({"label": "AGE", "before": _alternatives(before)})
     for verb in vocab.AGE_PERSON_VERBS:
-        before = (vocab.AGE_PERSON_WORDS, *verb)
-        for phrase in age_number_phrases():
-            roles = "C" * len(before) + "N" * len(phrase)
-            context.append(
-                {"label": "AGE", "pattern": [*_seq(before), *phrase], "id": f"years:{roles}"}
-            )
-    for letter, sex in sorted(vocab.SEX_LETTERS.items()):
-        context.append(
-            {
-                "label": "SEX",
-                "pattern": _seq((vocab.SEX_LABEL_WORDS, vocab.SEX_LABEL_SEPARATORS, letter)),
-                "id": f"{sex}:CCW",
-            }
-        )
-    context.append({"label": "LIFE_STAGE", "pattern": [{"LOWER": "expecting"}], "id": "pregnant:W"})
+        rules.append({"label": "AGE", "before": _alternatives((vocab.AGE_PERSON_WORDS, *verb))})
+    rules.append(
+        {
+            "label": "SEX",
+            "before": _alternatives((vocab.SEX_LABEL_WORDS, vocab.SEX_LABEL_SEPARATORS)),
+        }
+    )
+    rules.append(
+        {
+            "label": "LIFE_STAGE",
+            "before": _alternatives((vocab.EXPECTING_CONTEXT_BEFORE,)),
+            "word": "expecting",
+            "id": "pregnant",
+        }
+    )
     numbers = [
         {"label": "NUMBER", "pattern": phrase, "id": f"{kind}:{'N' * len(phrase)}"}
         for kind, phrase in number_phrases()
         if kind != "article"
     ]
     return {
-        "context_patterns": sort_patterns(context),
+        "context_rules": sorted(rules, key=dumps),
         "number_patterns": sort_patterns(numbers),
         "not_age_next": sorted(set(vocab.NOT_AGE_NEXT) | set(single_units)),
         "needs_food_units": sorted(set(size_words) | {"whole", "each", "item", "items"}),
@@ -413,7 +436,6 @@ def context_data(
         "short_answer_fillers": sorted(vocab.SHORT_ANSWER_FILLERS),
         "negation_words": sorted(vocab.NEGATION_WORDS),
         "negation_window": vocab.NEGATION_WINDOW,
-        "expecting_before": sorted(vocab.EXPECTING_CONTEXT_BEFORE),
         "expecting_next_ok": sorted(vocab.EXPECTING_NEXT_OK),
         "expecting_next_a_ok": sorted(vocab.EXPECTING_NEXT_A_OK),
         "food_forms_by_lemma": food_forms or {},

@@ -51,9 +51,8 @@ HYPHENS: tuple[str, ...] = ("-", "\u2013")
 #: Token sequences that follow an age in years ("54 years old", "54-year-old", "54 yo").
 _YEAR = ("years", "year", "yrs", "yr", "y")
 AGE_YEARS_AFTER: tuple[tuple[str | tuple[str, ...], ...], ...] = (
-    (_YEAR, "old"),
+    (_YEAR, ("old", "young")),
     (_YEAR, "of", "age"),
-    (_YEAR, "young"),
     (HYPHENS, _YEAR, HYPHENS, "old"),
     (HYPHENS, _YEAR, "old"),
     (_YEAR, HYPHENS, "old"),
