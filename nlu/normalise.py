@@ -87,8 +87,8 @@ def _amount(doc: Doc, ent: Span) -> dict[str, Any] | None:
         return None
     value = parse_number(_text(numbers))
     start = ent.start_char
-    if value is None and roles.startswith("NN") and numbers[-1].i < unit_tokens[0].i:
-        # "one 500 mg tablet": the last number alone is the amount
+    if value is None and len(numbers) > 1 and numbers[-1].i == numbers[-2].i + 1:
+        # "one 500 mg tablet", "take 2 400 mg": the last number alone is the amount
         value = parse_number(numbers[-1].text)
         start = numbers[-1].idx
     if value is None:
@@ -180,6 +180,18 @@ def _groups(doc: Doc, ents: list[Span], results: dict[int, dict[str, Any]]) -> N
             results[index + 1]["group"] = str(group)
 
 
+def _fields(doc: Doc, ent: Span, label: str) -> dict[str, Any] | None:
+    ent_id = _ent_id(doc, ent)
+    if label == "AMOUNT":
+        return _amount(doc, ent)
+    if label == "AGE":
+        return _age(doc, ent)
+    if label == "MEDICATION":
+        drug, _, drug_class = ent_id.partition("|")
+        return {"value": drug, "role": drug_class or drug}
+    return {"value": ent_id.partition(":")[0]} if ent_id else None
+
+
 def entities_from_doc(doc: Doc) -> list[dict[str, Any]]:
     """Normalised entity dicts for the entities of ``doc`` (never raises)."""
     try:
@@ -196,16 +208,11 @@ def _entities(doc: Doc) -> list[dict[str, Any]]:
         label = ent.label_
         if label not in ENTITY_NAMES:
             continue
-        ent_id = _ent_id(doc, ent)
-        if label == "AMOUNT":
-            fields = _amount(doc, ent)
-        elif label == "AGE":
-            fields = _age(doc, ent)
-        elif label == "MEDICATION":
-            drug, _, drug_class = ent_id.partition("|")
-            fields = {"value": drug, "role": drug_class or drug}
-        else:
-            fields = {"value": ent_id.partition(":")[0]} if ent_id else None
+        try:
+            fields = _fields(doc, ent, label)
+        except Exception:  # noqa: BLE001 - one odd entity must not cost the others
+            logger.exception("could not normalise a %s entity", label)
+            fields = None
         if fields is None:
             continue
         results[index] = {

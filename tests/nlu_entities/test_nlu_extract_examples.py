@@ -251,3 +251,13 @@ def test_size_words_measure_only_before_a_food(extract):
         (1.0, "large")
     ]
     assert pick(extract("I'm a big fan of this"), "amount") == []
+
+
+def test_two_numbers_before_a_unit_or_food_keep_the_last(extract):
+    text = "I take one 500 mg tablet and ate one 2 bananas"
+    amounts = pick(extract(text), "amount")
+    assert [(a["value"], a["unit"], surface(text, a)) for a in amounts] == [
+        (500.0, "mg", "500 mg"),
+        (2.0, "piece", "2"),
+    ]
+    assert [f["value"] for f in pick(extract(text), "food")] == ["banana"]
