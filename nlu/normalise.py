@@ -30,7 +30,14 @@ An amount directly followed by the food it measures ("2 slices of whole wheat br
 that food get the same ``group`` ("1", "2", ... in text order), so a diary line can be
 paired up; other entities have no ``group``.
 
-NUTRIENT and BLOCK spans of the pipeline are used here but never returned.
+A dose gets its role from a nutrient (or a magnesium supplement form) right after it
+("400 mg of magnesium", "500 mg tablet of magnesium oxide") or right before it
+("calcium: 1,200 mg"); a nutrient gives its role to one dose only. Only mass units
+(mg, g, kg, oz, lb) get a role.
+
+Not returned: entities the user denies ("not pregnant" gives no life_stage), and the
+NUTRIENT and BLOCK spans of the pipeline (used here only). An entity whose number cannot be
+read (``parse_number`` says ``None``) is left out rather than guessed.
 """
 
 from __future__ import annotations
