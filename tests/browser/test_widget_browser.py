@@ -4,8 +4,9 @@ The page is web/dist (built by `make web`), served by the test stack; the widget
 the stack's Rasa server over socket.io. Replies are checked only for what is stable while
 the conversation grows: the greeting mentions magnesium, a food question gets a number.
 
-Two tests need conversation content that other parts of the project provide (marked
-NEEDS CONTENT in their docstrings): the food answer, and the intake question's buttons.
+Three tests need conversation content that other parts of the project provide (marked
+NEEDS CONTENT in their docstrings): the food answer, the intake questions' buttons and the
+food diary's chart.
 """
 
 from __future__ import annotations
@@ -247,6 +248,18 @@ def test_intake_question_offers_buttons_usable_by_keyboard(widget):
     widget.wait_for_reply_after(before + 1, "the next step after choosing")
     used = [e["buttons"] for e in widget.entries()[:before] if e["buttons"]][-1]
     assert all(b["disabled"] for b in used), "answered options can't be sent again"
+
+
+def test_food_diary_answer_draws_a_chart(widget):
+    """NEEDS CONTENT: the food diary answer, which sends a chart payload on socket.io."""
+    widget.open()
+    widget.wait(lambda _: widget.bot_texts() or False, REPLY_TIMEOUT, "the greeting")
+    widget.send("I ate a cup of spinach and an ounce of almonds today")
+    widget.wait(lambda _: any(e["chart"] for e in widget.entries()), REPLY_TIMEOUT,
+                "a chart in the diary answer")
+    label = widget.js("return root.querySelector('.bc-log svg[role=img]')"
+                      ".getAttribute('aria-label');")
+    assert label and re.search(r"\d", label), f"the chart has a text alternative: {label!r}"
 
 
 def test_quick_reply_sends_its_payload_and_shows_its_title(widget, web_stack):
