@@ -413,3 +413,34 @@ def test_short_source_names():
         == "NIH Office of Dietary Supplements"
     )
     assert topics.years(1) == "1 year" and topics.years(2) == "2 years"
+
+
+# ------------------------------------------------------------------------------ real servers
+
+
+@pytest.fixture(scope="module")
+def slash_bot(trained_model, tmp_path_factory):
+    """The real assistant, taking "/intent{...}" from anyone, so a test can name entities."""
+    from tests.helpers.stack import BotStack
+
+    stack = BotStack(
+        workdir=tmp_path_factory.mktemp("topics-bot"), env={"SLASH_COMMANDS": "all"}
+    ).start()
+    yield stack
+    stack.stop()
+
+
+@pytest.mark.integration
+def test_topic_replies_through_the_running_assistant(slash_bot):
+    body = FACTS["body_magnesium"]["bone_share_percent"]
+    text = slash_bot.texts("/ask_what_is_magnesium", sender="topics-what-is")
+    assert f"{body['low']} to {body['high']}%" in text and "{" not in text
+
+    hours = INTERACTIONS["medication_classes"]["bisphosphonates"]["timing"]["separate_hours_min"]
+    text = slash_bot.texts(
+        '/ask_medication_interactions{"medication": "alendronate"}', sender="topics-fosamax"
+    )
+    assert text.startswith("About alendronate") and f"at least {hours} hours apart" in text
+
+    messages = slash_bot.say("/report_emergency", sender="topics-emergency")
+    assert len(messages) == 1 and "emergency number now" in messages[0]["text"]
