@@ -4,7 +4,7 @@ Thin adapter. The wording of every reply lives in ``domain.yml`` (responses name
 ``utter_topic_*``, with ``{fact_*}`` placeholders); every figure comes from a data table in
 ``actions/nutrition/data/``:
 
-* ``topic_facts.yml``       body stores, the studies, risk groups;
+* ``topic_facts.yml``       body stores, the studies, risk groups, ratio views;
 * ``reference_intakes.yml`` recommended intakes and the upper limit (IOM);
 * ``interactions.yml``      medicine timings (through :mod:`actions.nutrition.medications`);
 * ``supplement_forms.yml``  elemental share of a form (:mod:`actions.nutrition.supplements`).
@@ -174,6 +174,17 @@ def _companion_values() -> dict[str, str]:
         "vitamin_d_oldest_mcg": number(vitamin_d_oldest["mcg"]),
         "vitamin_d_oldest_iu": number(vitamin_d_oldest["iu"]),
         "calcium_vitamin_d_source": short_source(INTAKES["source"]["calcium"]),
+        **_ratio_values(),
+    }
+
+
+def _ratio_values() -> dict[str, str]:
+    """The highest calcium-to-magnesium ratio reported in supplement users (an opinion)."""
+    ratio = FACTS["calcium_magnesium_ratio"]
+    return {
+        "ratio_high_calcium": number(ratio["high_supplement_users"]["calcium"]),
+        "ratio_high_magnesium": number(ratio["high_supplement_users"]["magnesium"]),
+        "ratio_source": ratio["short_source"],
     }
 
 

@@ -240,6 +240,8 @@ def test_recommended_intakes_come_from_reference_intakes():
     assert f"{vitamin_d['mcg']} micrograms ({vitamin_d['iu']} IU)" in companions
     assert f"{INTAKES['vitamin_d'][-1]['mcg']} micrograms" in companions
     assert INTAKES["calcium"][-1]["from_months"] == INTAKES["vitamin_d"][-1]["from_months"]
+    high = FACTS["calcium_magnesium_ratio"]["high_supplement_users"]
+    assert f"as high as {high['calcium']}:{high['magnesium']}." in companions
 
 
 def test_supplement_form_percentages_are_computed_by_the_core():
