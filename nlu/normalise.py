@@ -173,6 +173,13 @@ def _dose_roles(doc: Doc, ents: list[Span], results: dict[int, dict[str, Any]]) 
             result["role"] = nutrient_of(ents[chosen])
 
 
+def _abbreviation(token: Any) -> bool:
+    """True for a unit written as an abbreviation with a full stop ("Tbsp." "oz.")."""
+    from actions.nutrition.units import UNIT_SYNONYMS
+
+    return not token.whitespace_ and f"{token.lower_}." in UNIT_SYNONYMS
+
+
 def _groups(doc: Doc, ents: list[Span], results: dict[int, dict[str, Any]]) -> None:
     group = 0
     for index, ent in enumerate(ents[:-1]):
@@ -181,7 +188,10 @@ def _groups(doc: Doc, ents: list[Span], results: dict[int, dict[str, Any]]) -> N
             continue
         if index not in results or index + 1 not in results or "role" in results[index]:
             continue
-        if set(_gap(doc, ent.end, nxt.start)) <= _FOOD_GAP:
+        gap = _gap(doc, ent.end, nxt.start)
+        if gap[:1] == ["."] and _abbreviation(doc[ent.end - 1]):
+            gap = gap[1:]  # "3 Tbsp. peanut butter": the abbreviation's full stop
+        if set(gap) <= _FOOD_GAP:
             group += 1
             results[index]["group"] = str(group)
             results[index + 1]["group"] = str(group)

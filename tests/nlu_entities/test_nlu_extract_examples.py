@@ -261,3 +261,14 @@ def test_two_numbers_before_a_unit_or_food_keep_the_last(extract):
         (2.0, "piece", "2"),
     ]
     assert [f["value"] for f in pick(extract(text), "food")] == ["banana"]
+
+
+def test_abbreviation_full_stop_does_not_split_amount_and_food(extract):
+    text = "3 Tbsp. peanut butter. 2 cups. Almonds are nice"
+    entities = extract(text)
+    assert [(e["entity"], surface(text, e), e.get("group")) for e in entities] == [
+        ("amount", "3 Tbsp", "1"),
+        ("food", "peanut butter", "1"),
+        ("amount", "2 cups", None),
+        ("food", "Almonds", None),
+    ]
