@@ -3,7 +3,7 @@
     >>> from nlu.extract import extract
     >>> extract("I had 2 cups of spinach")     # doctest: +SKIP
     [{'entity': 'amount', 'start': 6, 'end': 12, 'value': 2.0, 'unit': 'cup', 'group': '1'},
-     {'entity': 'food', 'start': 16, 'end': 23, 'value': 'spinach', 'group': '1'}]
+     {'entity': 'food', 'start': 16, 'end': 23, 'value': 'spinach_raw', 'group': '1'}]
 
 The pipeline is loaded once per process from ``build/spacy_pipeline`` (build it with
 ``python -m nlu.build_pipeline``). The value format is documented in :mod:`nlu.normalise`.
