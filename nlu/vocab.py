@@ -125,6 +125,13 @@ SEX_LABEL_SEPARATORS: tuple[str, ...] = (":", "-", "=")
 #: Words right after "I'm 54" that show the number is not an age.
 NOT_AGE_NEXT: frozenset[str] = frozenset(
     {
+        "foot",
+        "stone",
+        "stones",
+        "tall",
+        "short",
+        "meters",
+        "metres",
         "%",
         "percent",
         "times",

@@ -132,7 +132,17 @@ def test_decades_give_an_approximate_age(extract, text, value):
 
 @pytest.mark.parametrize(
     "text",
-    ["1200 mg", "I take 1200", "I'm 54 kg", "I walk 54 minutes", "I'm 500", "page 54 of the book"],
+    [
+        "1200 mg",
+        "I take 1200",
+        "I'm 54 kg",
+        "I walk 54 minutes",
+        "I'm 500",
+        "page 54 of the book",
+        "I'm 5 foot 4",
+        "I'm 11 stone",
+        "I'm 38 weeks pregnant",
+    ],
 )
 def test_numbers_that_are_not_ages(extract, text):
     assert pick(extract(text), "age") == []
