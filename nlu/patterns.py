@@ -124,6 +124,7 @@ def number_phrases() -> list[tuple[str, list[Spec]]]:
         ("fraction", [frac, s["OF"], art]),
         ("fraction", [art, frac]),
         ("fraction", [art, frac, s["OF"], art]),
+        ("numfrac", [n1, art]),  # "1/2 a cup", "1/2 an avocado"
         ("numfrac", [n1, frac]),
         ("numfrac", [n1, frac, s["OF"], art]),
         ("numfrac", [n1, s["AND"], art, frac]),

@@ -61,6 +61,7 @@ def test_diary_pairs_each_amount_with_its_food(extract):
         ("8 fl oz", 8.0, "fl_oz"),
         ("\u00bd cup", 0.5, "cup"),
         ("a couple of slices", 2.0, "slice"),
+        ("1/2 a cup", 0.5, "cup"),
     ],
 )
 def test_amount_and_unit_phrases(extract, text, value, unit):
@@ -247,9 +248,11 @@ def test_lemma_matching_does_not_merge_unrelated_words(extract):
 
 
 def test_counts_before_a_food_are_amounts_in_pieces(extract):
-    amounts = pick(extract("I ate two bananas, half an avocado and a couple of eggs"), "amount")
+    text = "I ate two bananas, half an avocado, 1/2 an apple and a couple of eggs"
+    amounts = pick(extract(text), "amount")
     assert [(a["value"], a["unit"]) for a in amounts] == [
         (2.0, "piece"),
+        (0.5, "piece"),
         (0.5, "piece"),
         (2.0, "piece"),
     ]
