@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Install the Debian packages the project needs beyond Python: Chromium and its WebDriver
-# for the chat widget's browser tests. Installs only what is missing; when everything is
+# Install the Debian packages the project needs beyond Python: Chromium, its WebDriver and
+# a font for the chat widget's browser tests (and their screenshots). Installs only what is missing; when everything is
 # present it returns at once without touching apt.
 set -euo pipefail
 
-packages=(chromium chromium-driver)
+packages=(chromium chromium-driver fonts-dejavu-core)
 
 missing=()
 for p in "${packages[@]}"; do

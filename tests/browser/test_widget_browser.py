@@ -364,7 +364,7 @@ def test_html_in_messages_is_shown_as_text(widget):
     assert widget.d.execute_script("return [window.__alerts, window.__pwned];") == [[], None]
 
 
-def test_chart_is_an_accessible_svg_and_bad_charts_are_ignored(widget, artifacts):
+def test_charts_and_images_are_drawn_and_bad_ones_ignored(widget, artifacts):
     chart = {
         "type": "bar", "title": "Magnesium in what you ate", "unit": "mg", "target": 320,
         "items": [{"label": "almonds, 1 oz", "value": 77},
@@ -377,8 +377,17 @@ def test_chart_is_an_accessible_svg_and_bad_charts_are_ignored(widget, artifacts
         {"from": "bot", "type": "chart", "chart": chart},
         {"from": "bot", "type": "chart", "chart": {"type": "bar", "items": [{"label": "x"}]}},
         {"from": "bot", "type": "chart", "chart": "<svg onload=alert(1)>"},
+        {"from": "bot", "type": "image", "src": "favicon.svg", "alt": "The site's bone icon"},
+        {"from": "bot", "type": "image", "src": "javascript:alert(1)", "alt": "bad"},
     ])
     widget.open()
+    images = widget.js("return Array.from(root.querySelectorAll('.bc-log img'))"
+                       ".map((i) => [i.getAttribute('src'), i.alt, i.naturalWidth > 0]);")
+    widget.wait(lambda _: widget.js("const i = root.querySelector('.bc-log img');"
+                                    "return i && i.complete && i.naturalWidth > 0;"), 5,
+                "the image to load")
+    assert [i[:2] for i in images] == [[widget.stack.web_url + "/favicon.svg",
+                                        "The site's bone icon"]]
     svgs = widget.js("""return Array.from(root.querySelectorAll('.bc-log svg')).map((s) => ({
         role: s.getAttribute('role'), label: s.getAttribute('aria-label'),
         title: (s.querySelector('title') || {}).textContent,

@@ -235,7 +235,7 @@ export function announcement(item) {
 // ---- transcript (kept in localStorage so a reload shows the conversation) -------------
 
 /** Re-validate one stored entry ({from:'user'|'bot', type, ...}); null if unusable. */
-export function cleanEntry(entry) {
+export function cleanEntry(entry, base) {
   if (!isObject(entry)) return null;
   if (entry.from === 'user') {
     const t = textItem(entry.text);
@@ -251,7 +251,7 @@ export function cleanEntry(entry) {
       items = normalizeBotMessage({ buttons: entry.buttons });
       break;
     case 'image':
-      items = normalizeBotMessage({ attachment: { type: 'image', payload: entry } });
+      items = normalizeBotMessage({ attachment: { type: 'image', payload: entry } }, base);
       break;
     case 'chart':
       items = normalizeBotMessage({ custom: { chart: entry.chart } });
@@ -262,7 +262,7 @@ export function cleanEntry(entry) {
   return items.length === 1 ? { from: 'bot', ...items[0] } : null;
 }
 
-export function parseTranscript(json) {
+export function parseTranscript(json, base) {
   let data;
   try {
     data = JSON.parse(json);
@@ -270,7 +270,7 @@ export function parseTranscript(json) {
     return [];
   }
   if (!Array.isArray(data)) return [];
-  return data.map(cleanEntry).filter(Boolean).slice(-MAX_TRANSCRIPT);
+  return data.map((entry) => cleanEntry(entry, base)).filter(Boolean).slice(-MAX_TRANSCRIPT);
 }
 
 export function appendEntries(transcript, entries, max = MAX_TRANSCRIPT) {

@@ -172,7 +172,7 @@ class BoneChat {
     this.tabId = this.tabStore.get(`${config.storagePrefix}.tab`) || newSessionId(window.crypto).slice(0, 12);
     this.tabStore.set(`${config.storagePrefix}.tab`, this.tabId);
     this.sessionId = this.loadSession();
-    this.transcript = parseTranscript(this.local.get(this.keys.transcript) || '[]');
+    this.transcript = parseTranscript(this.local.get(this.keys.transcript) || '[]', window.location.href);
     this.socket = null;
     this.ready = false;
     this.outbox = [];
@@ -380,7 +380,7 @@ class BoneChat {
   onStorage(e) {
     // Another tab of the same site wrote the conversation: show the same thing here.
     if (e.key === this.keys.transcript) {
-      this.transcript = parseTranscript(e.newValue || '[]');
+      this.transcript = parseTranscript(e.newValue || '[]', window.location.href);
       this.renderAll();
     } else if (e.key === this.keys.session && isSessionId(e.newValue) && e.newValue !== this.sessionId) {
       this.sessionId = e.newValue;

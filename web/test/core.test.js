@@ -191,6 +191,11 @@ test('stored transcripts are re-validated; junk is dropped', () => {
   const t = parseTranscript(stored);
   assert.deepEqual(t.map((e) => `${e.from}:${e.type}`), ['user:text', 'bot:text', 'bot:buttons', 'bot:chart']);
   assert.equal(t[0].text, '<img src=x onerror=alert(1)>', 'kept as text, to be shown as text');
+  const withImage = JSON.stringify([{ from: 'bot', type: 'image', src: 'img/x.png', alt: 'x' }]);
+  assert.deepEqual(parseTranscript(withImage, 'https://site.test/a/'), [
+    { from: 'bot', type: 'image', src: 'https://site.test/a/img/x.png', alt: 'x' },
+  ]);
+  assert.deepEqual(parseTranscript(withImage), [], 'a relative source needs the page address');
   assert.deepEqual(parseTranscript('not json'), []);
   assert.deepEqual(parseTranscript('{"a": 1}'), []);
   assert.equal(cleanEntry({ from: 'user', type: 'text', text: '   ' }), null);
