@@ -215,6 +215,7 @@ class TcpProxy:
                 return  # cut
             try:
                 upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+                upstream.settimeout(None)  # idle connections (pooled ones) stay open
             except OSError:
                 client.close()
                 continue
@@ -239,6 +240,10 @@ class TcpProxy:
 
     def cut(self) -> None:
         if self._listener:
+            try:  # wakes the thread blocked in accept(); close() alone does not
+                self._listener.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             self._listener.close()
             self._listener = None
         with self._lock:
