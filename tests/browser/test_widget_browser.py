@@ -435,3 +435,20 @@ def test_fits_a_360px_phone_screen_screenshot(widget, artifacts):
     assert box["send"][2] - box["send"][0] >= 44 and box["input"][3] - box["input"][1] >= 44, \
         "touch targets of at least 44 px"
     assert (artifacts / "widget-360.png").stat().st_size > 5000
+
+
+def test_new_chat_starts_a_fresh_conversation(widget, web_stack):
+    widget.open()
+    widget.wait(lambda _: widget.bot_texts() or False, REPLY_TIMEOUT, "the greeting")
+    old = widget.session_id()
+    widget.find(".bc-restart").click()
+    widget.wait(lambda _: widget.session_id() != old, 5, "a new session id")
+    new = widget.session_id()
+    assert re.fullmatch(r"[0-9a-f]{32}", new)
+    greeting = widget.wait(lambda _: widget.bot_texts() or False, REPLY_TIMEOUT,
+                           "the greeting of the new conversation")
+    assert "magnesium" in greeting[0].lower()
+    assert len(widget.entries()) == 1, "the old conversation is no longer shown"
+    stored = widget.d.execute_script("return localStorage.getItem('bonechat.transcript');")
+    assert len(json.loads(stored)) == 1
+    assert len(user_events(web_stack, new)) == 1 and len(user_events(web_stack, old)) == 1
