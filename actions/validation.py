@@ -63,8 +63,8 @@ def read_update(tracker: Tracker, form_name: str) -> Update:
     update.sex = str(sex).lower() if sex is not None else None
     stage = ents.first_value(entities, "life_stage")
     update.life_stage = str(stage).lower() if stage is not None else None
-    if intent == "inform_not_pregnant":
-        # "not pregnant" also carries a "pregnant" entity: the intent decides
+    if intent == "inform_not_pregnant" and requested in (None, "life_stage"):
+        # "neither" answers the pregnancy question (the intent decides over any entity)
         update.said_neither = True
         update.life_stage = None
     if update.age is None and (

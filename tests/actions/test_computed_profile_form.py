@@ -250,3 +250,9 @@ def test_a_safety_question_with_an_age_is_answered_before_the_form_takes_the_age
     _, after = validate(msg, "ask_kidney_disease", entities, requested="age",
                         digression="utter_topic_kidney")
     assert after == {"age": 70.0, "requested_slot": "sex"}
+
+
+def test_neither_as_an_answer_to_the_sex_question_is_not_taken_for_pregnancy():
+    said, slots = validate("neither", "inform_not_pregnant", [], {"age": 40.0}, requested="sex")
+    assert "females" in said
+    assert slots == {"sex": None, "requested_slot": "sex"}
