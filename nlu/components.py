@@ -237,6 +237,7 @@ class ContextEntities:
             self.number_matcher.add(f"{entry['label']}\t{entry['id']}", [entry["pattern"]])
         self.not_age_next = frozenset(data.get("not_age_next", []))
         self.needs_food_units = frozenset(data.get("needs_food_units", []))
+        self.ambiguous_unit_words = frozenset(data.get("ambiguous_unit_words", []))
         self.sex_letters = dict(data.get("sex_letters", {}))
         self.fillers = frozenset(data.get("short_answer_fillers", []))
         self.negations = frozenset(data.get("negation_words", []))
@@ -365,17 +366,23 @@ class ContextEntities:
         return False
 
     def _keep_amount(self, doc: Doc, ent: Span) -> bool:
-        """Size-only amounts ("a large", "a whole") count only when a food follows."""
+        """Size-only amounts ("a large", "a whole") count only when a food follows; "a"
+        with an everyday-noun unit ("a link", "a bunch", "a head") only when a food
+        follows or the message ends there ("about a piece")."""
         if ent.label_ != "AMOUNT":
             return True
         roles = doc[ent.start].ent_id_
         units = [doc[ent.start + i].lower_ for i, r in enumerate(roles) if r == "U"]
-        if not units or len(units) != 1 or units[0] not in self.needs_food_units:
-            return True
+        numbers = [doc[ent.start + i].lower_ for i, r in enumerate(roles) if r == "N"]
         nxt = ent.end
         if nxt < len(doc) and doc[nxt].lower_ == "of":
             nxt += 1
-        return nxt < len(doc) and doc[nxt].ent_type_ == "FOOD"
+        food_follows = nxt < len(doc) and doc[nxt].ent_type_ == "FOOD"
+        if len(units) == 1 and units[0] in self.needs_food_units:
+            return food_follows
+        if numbers in (["a"], ["an"]) and all(u in self.ambiguous_unit_words for u in units):
+            return food_follows or all(t.is_punct or t.is_space for t in doc[ent.end :])
+        return True
 
     def _number_value(self, doc: Doc, start: int, end: int) -> float | None:
         from actions.nutrition.quantities import parse_number

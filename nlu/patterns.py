@@ -433,6 +433,7 @@ def context_data(
         "number_patterns": sort_patterns(numbers),
         "not_age_next": sorted(set(vocab.NOT_AGE_NEXT) | set(single_units)),
         "needs_food_units": sorted(set(size_words) | {"whole", "each", "item", "items"}),
+        "ambiguous_unit_words": sorted(set(single_units) & set(vocab.AMBIGUOUS_UNIT_WORDS)),
         "sex_letters": dict(sorted(vocab.SEX_LETTERS.items())),
         "short_answer_fillers": sorted(vocab.SHORT_ANSWER_FILLERS),
         "negation_words": sorted(vocab.NEGATION_WORDS),

@@ -367,6 +367,35 @@ EXPECTING_NEXT_OK: frozenset[str] = frozenset(
 )
 EXPECTING_NEXT_A_OK: frozenset[str] = frozenset({"baby", "child", "boy", "girl"})
 
+#: Unit words that are everyday nouns too ("a link between", "a head cold", "a pat on the
+#: back", "a piece of advice"): after "a"/"an" they measure only before a food, or at the
+#: very end of a message ("about a piece").
+AMBIGUOUS_UNIT_WORDS: tuple[str, ...] = (
+    "bar",
+    "bars",
+    "bunch",
+    "can",
+    "clove",
+    "container",
+    "envelope",
+    "head",
+    "heads",
+    "item",
+    "leaf",
+    "link",
+    "links",
+    "pack",
+    "pat",
+    "piece",
+    "pot",
+    "rib",
+    "spear",
+    "sprig",
+    "square",
+    "stick",
+    "tin",
+)
+
 # --- nutrients named with a dose ("1200 mg calcium") -------------------------------------
 
 #: Nutrient words used only to give a dose its role. The domain lists the roles.
@@ -425,6 +454,7 @@ BLOCK_PHRASES: tuple[tuple[str, ...], ...] = (
     ("the", "portion", "size"),
     ("pop", "up"),
     ("pops", "up"),
+    ("thanks", "a", "bunch"),
 )
 
 

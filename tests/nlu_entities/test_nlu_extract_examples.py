@@ -285,3 +285,20 @@ def test_abbreviation_full_stop_does_not_split_amount_and_food(extract):
         ("amount", "2 cups", None),
         ("food", "Almonds", None),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["is there a link between magnesium and bones", "thanks a bunch", "I have a head cold",
+     "a bunch of questions", "a pat on the back", "a piece of advice"],
+)  # fmt: skip
+def test_article_with_an_everyday_noun_unit_needs_a_food(extract, text):
+    assert pick(extract(text), "amount") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [("a bunch of grapes", "bunch"), ("about a piece", "piece"), ("a can of sardines", "can")],
+)
+def test_article_with_an_everyday_noun_unit_before_a_food_or_alone(extract, text, unit):
+    assert [(a["value"], a["unit"]) for a in pick(extract(text), "amount")] == [(1.0, unit)]
