@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.stack import MODEL, ROOT
+from tests.helpers.stack import ROOT
 
 pytestmark = pytest.mark.integration
 
