@@ -432,7 +432,19 @@ class ContextEntities:
     def _short_answer(self, doc, words, ents, added, numbers, free, add) -> None:  # noqa: ANN001
         """A short message made of a number plus sex/life-stage words is an age answer:
         "54", "fifty-four.", "54 F", "female, 62", "I'm post menopausal and 61"."""
-        if any(e.label_ == "AGE" for e in [*ents, *added]):
+        ages = [e for e in [*ents, *added] if e.label_ == "AGE"]
+        if ages:
+            # "im 50 f", "F, 54 years old": a sex letter right next to the age
+            if not any(e.label_ == "SEX" for e in [*ents, *added]):
+                for age in ages:
+                    for i in (age.end, age.end + 1, age.start - 1, age.start - 2):
+                        if not 0 <= i < len(doc) or (i > 0 and doc[i - 1].lower_ == "i"):
+                            continue  # outside the text, or the "m" of "I m 50"
+                        if doc[i].lower_ in self.sex_letters:
+                            between = doc[min(i + 1, age.end) : max(i, age.start)]
+                            if all(t.is_punct for t in between) and free(i, i + 1):
+                                add(i, i + 1, "SEX", self.sex_letters[doc[i].lower_])
+                                return
             return
         person = {
             i for e in ents if e.label_ in ("SEX", "LIFE_STAGE") for i in range(e.start, e.end)

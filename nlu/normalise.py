@@ -64,7 +64,9 @@ _AFTER_GAP = frozenset(
     {"of", "elemental", "supplemental", "tablet", "tablets", "capsule", "capsules", "pill", "pills"}
 )
 #: Tokens allowed between a nutrient and the dose after it ("calcium: 1,200 mg").
-_BEFORE_GAP = frozenset({":", ",", "-", "=", "(", "at"})
+_BEFORE_GAP = frozenset(
+    {":", ",", "-", "=", "(", "at", "is", "was", "supplement", "supplements", "dose", "intake"}
+)
 #: Tokens allowed between an amount and its food ("2 slices of bread").
 _FOOD_GAP = frozenset({"of", "the"})
 

@@ -409,6 +409,7 @@ def context_data(
         rules.append({"label": "AGE", "before": _alternatives(before)})
     for verb in vocab.AGE_PERSON_VERBS:
         rules.append({"label": "AGE", "before": _alternatives((vocab.AGE_PERSON_WORDS, *verb))})
+    rules.append({"label": "AGE", "before": _alternatives((vocab.AGE_OF_WORDS, "of"))})
     rules.append(
         {
             "label": "SEX",

@@ -118,6 +118,20 @@ AGE_PERSON_VERBS: tuple[tuple[str | tuple[str, ...], ...], ...] = (
     ("turned",),
 )
 
+#: "a lady of 80", "a man of 65".
+AGE_OF_WORDS: tuple[str, ...] = (
+    "woman",
+    "man",
+    "lady",
+    "gentleman",
+    "guy",
+    "female",
+    "male",
+    "women",
+    "men",
+    "ladies",
+)
+
 #: "sex: F", "gender - m": a one-letter answer after a sex label.
 SEX_LABEL_WORDS: tuple[str, ...] = ("sex", "gender")
 SEX_LABEL_SEPARATORS: tuple[str, ...] = (":", "-", "=")

@@ -302,3 +302,24 @@ def test_article_with_an_everyday_noun_unit_needs_a_food(extract, text):
 )
 def test_article_with_an_everyday_noun_unit_before_a_food_or_alone(extract, text, unit):
     assert [(a["value"], a["unit"]) for a in pick(extract(text), "amount")] == [(1.0, unit)]
+
+
+@pytest.mark.parametrize(
+    ("text", "age", "sex"),
+    [
+        ("im 50 f", 50.0, "female"),
+        ("I'm 61, M", 61.0, "male"),
+        ("F, 54 years old", 54.0, "female"),
+        ("I am a lady of 80", 80.0, "female"),
+        ("a man of 65", 65.0, "male"),
+    ],
+)
+def test_short_age_and_sex_answers(extract, text, age, sex):
+    entities = extract(text)
+    assert [e["value"] for e in pick(entities, "age")] == [age]
+    assert [e["value"] for e in pick(entities, "sex")] == [sex]
+
+
+def test_nutrient_before_a_dose_through_a_few_words(extract):
+    [amount] = pick(extract("my calcium supplement is 1200mg"), "amount")
+    assert (amount["value"], amount["role"]) == (1200.0, "calcium")
