@@ -20,7 +20,8 @@ original inside. All wording comes from domain.yml ("# == core" responses).
    the REST webhook answers 400 for malformed bodies, 413 for oversized ones and 429 when
    one sender sends more than `MESSAGES_PER_MINUTE`.
 4. Slash commands (`MessageProcessor.parse_message`): "/intent{...}" is taken literally
-   only when it is a button payload the bot offers (SLASH_COMMANDS=buttons, the default);
+   only when it is a button payload the bot offers or one of PUBLIC_SLASH_MESSAGES
+   ("/greet", the widget's opening message) (SLASH_COMMANDS=buttons, the default);
    any other slash text is read as ordinary words, so users can't pick intents, entities
    or reserved intents such as EXTERNAL_* themselves.
 5. `GET /ready`: 200 when the model, tracker store and lock store answer, else 503.
@@ -342,7 +343,8 @@ def slash_command_allowed(text: str, domain, tracker=None) -> bool:
         return True
     if SETTINGS.slash_commands == "none":
         return False
-    return text.strip() in _payloads_offered(domain, tracker)
+    text = text.strip()
+    return text in SETTINGS.public_slash_messages or text in _payloads_offered(domain, tracker)
 
 
 async def _guarded_parse_message(self: MessageProcessor, message: UserMessage,

@@ -40,6 +40,9 @@ class Settings:
     # Which "/intent{...}" messages are taken literally: "buttons" (only payloads of the
     # domain's buttons), "all" (Rasa's default) or "none".
     slash_commands: str = "buttons"
+    # Slash messages also taken literally under "buttons": the web widget opens a chat
+    # with "/greet". Comma-separated in PUBLIC_SLASH_MESSAGES.
+    public_slash_messages: tuple[str, ...] = ("/greet",)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -60,4 +63,8 @@ class Settings:
             ),
             message_burst=int(_number(env, "MESSAGE_BURST", cls.message_burst, 1)),
             slash_commands=slash,
+            public_slash_messages=tuple(
+                m.strip() for m in env.get("PUBLIC_SLASH_MESSAGES", "/greet").split(",")
+                if m.strip()
+            ),
         )

@@ -237,14 +237,16 @@ def test_slash_commands_only_for_offered_buttons():
     guards.SETTINGS = Settings()
     assert guards.slash_command_allowed('/inform{"sex": "female"}', DOMAIN)
     assert not guards.slash_command_allowed('/inform{"age": -5}', DOMAIN)
-    assert not guards.slash_command_allowed("/greet", DOMAIN)
-    offered = _tracker(BotUttered("Pick", {"buttons": [{"title": "x", "payload": "/greet"}]}))
-    assert guards.slash_command_allowed("/greet", DOMAIN, offered)
-    answered = _tracker(BotUttered("Pick", {"buttons": [{"title": "x", "payload": "/greet"}]}),
+    assert not guards.slash_command_allowed("/goodbye", DOMAIN)
+    assert guards.slash_command_allowed(" /greet ", DOMAIN), "the widget's opening message"
+    assert not guards.slash_command_allowed('/greet{"age": 3}', DOMAIN)
+    offered = _tracker(BotUttered("Pick", {"buttons": [{"title": "x", "payload": "/goodbye"}]}))
+    assert guards.slash_command_allowed("/goodbye", DOMAIN, offered)
+    answered = _tracker(BotUttered("Pick", {"buttons": [{"title": "x", "payload": "/goodbye"}]}),
                         UserUttered("no"))
-    assert not guards.slash_command_allowed("/greet", DOMAIN, answered)
+    assert not guards.slash_command_allowed("/goodbye", DOMAIN, answered)
     guards.SETTINGS = Settings(slash_commands="all")
-    assert guards.slash_command_allowed("/greet", DOMAIN)
+    assert guards.slash_command_allowed("/goodbye", DOMAIN)
     guards.SETTINGS = Settings(slash_commands="none")
     assert not guards.slash_command_allowed('/inform{"sex": "female"}', DOMAIN)
     guards.SETTINGS = Settings()
