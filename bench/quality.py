@@ -1,7 +1,7 @@
 """NLU quality of a trained model on the held-out data (never used in training).
 
-Intent macro-F1 over tests/nlu_holdout/*.yml; entity F1 (type + normalised value) over the
-labelled sentences in tests/nlu_entities/ when that set exists.
+Intent macro-F1 over tests/nlu_holdout/*.yml; entity F1 (type, normalised value, unit, role)
+over the labelled sentences in tests/nlu_entities/.
 """
 
 from __future__ import annotations
@@ -22,14 +22,13 @@ def holdout_examples() -> list[tuple[str, str]]:
     return pairs
 
 
-def labelled_entities() -> list[tuple[str, set[tuple[str, str]]]]:
-    """(sentence, {(entity, value)}) pairs from the entity test set, if present."""
-    try:
-        from tests.nlu_entities.labelled import load_labelled  # provided by the entity tests
-    except ImportError:
-        return []
-    return [(text, {(e["entity"], str(e["value"])) for e in ents})
-            for text, ents in load_labelled()]
+def labelled_entities() -> list[tuple[str, set]]:
+    """(sentence, {entity key}) pairs from the entity test set (tests/nlu_entities/*.yml),
+    keyed as that set's own tests key them: type, normalised value, unit and role."""
+    from tests.nlu_entities.nlu_entity_helpers import gold_key, labelled_items
+
+    return [(item["text"], {gold_key(e) for e in item.get("entities") or []})
+            for item in labelled_items()]
 
 
 def score_model(model: Path) -> dict:
@@ -50,10 +49,12 @@ def score_model(model: Path) -> dict:
                                           average="macro", zero_division=0),
               "holdout_examples": len(holdout)}
     if entity_set:
+        from tests.nlu_entities.nlu_entity_helpers import predicted_key
+
         parsed = asyncio.run(parse([t for t, _ in entity_set]))
         tp = fp = fn = 0
         for (_, expected), p in zip(entity_set, parsed):
-            found = {(e["entity"], str(e["value"])) for e in p.get("entities", [])}
+            found = {predicted_key(e) for e in p.get("entities", [])}
             tp += len(found & expected)
             fp += len(found - expected)
             fn += len(expected - found)
