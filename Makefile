@@ -13,6 +13,10 @@ RASA_PORT    ?= 5005
 ACTIONS_PORT ?= 5055
 WEB_PORT     ?= 8080
 export RASA_PORT ACTIONS_PORT WEB_PORT
+# Where conversations live: default (SQLite file in var/) or scaled (PostgreSQL + Redis,
+# endpoints.scaled.yml; README "Scaled-out profile"), e.g. `make run PROFILE=scaled`.
+PROFILE ?= default
+export PROFILE
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 export TRACKER_DB ?= var/tracker.db
 # Quieter logs from libraries Rasa loads.
@@ -53,17 +57,21 @@ validate: install ## rasa data validate; any warning fails (scripts/validate.py 
 lint: install ## ruff over the Python code
 	$(VENV)/bin/ruff check .
 
-unit-test: install build ## pytest without running servers
+unit-test: install build services ## pytest without running servers
 	$(PY) -m pytest -m "not integration"
 
-story-test: train ## rasa test on tests/test_stories.yml; any wrong prediction fails
-	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
+story-test: train ## rasa test on tests/test_stories.yml end to end (intents, entities, actions)
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --e2e \
 		--fail-on-prediction-errors --out results/core
 
-integration-test: train web system-deps ## pytest against real running servers
+integration-test: train web system-deps services ## pytest against real running servers
 	$(PY) -m pytest -m integration
 
 .PHONY: web system-deps
+.PHONY: services
+
+services: ## start PostgreSQL, Redis and RabbitMQ here when they aren't running (tests skip without)
+	@scripts/ensure-services.sh
 
 web: web/node_modules/.package-lock.json ## build the chat widget into web/dist (npm, esbuild)
 	@cd web && npm run --silent build
