@@ -23,7 +23,9 @@ original inside. All wording comes from domain.yml ("# == core" responses).
    only when it is a button payload the bot offers or one of PUBLIC_SLASH_MESSAGES
    ("/greet", the widget's opening message) (SLASH_COMMANDS=buttons, the default);
    any other slash text is read as ordinary words, so users can't pick intents, entities
-   or reserved intents such as EXTERNAL_* themselves.
+   or reserved intents such as EXTERNAL_* themselves. When an NLU component fails on a
+   text (the intent classifier does on an empty message), the message counts as not
+   understood (nlu_fallback) instead of getting no answer.
 5. `GET /ready`: 200 when the model, tracker store and lock store answer, else 503.
 """
 
@@ -47,6 +49,7 @@ from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.lock_store import LockError
 from rasa.core.processor import MessageProcessor
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -351,16 +354,24 @@ async def _guarded_parse_message(self: MessageProcessor, message: UserMessage,
                                  tracker: DialogueStateTracker | None = None,
                                  only_output_properties: bool = True) -> dict[str, Any]:
     text = message.text
-    if (isinstance(text, str) and text.lstrip().startswith("/")
-            and not slash_command_allowed(text, self.domain, tracker)):
-        logger.info("Reading slash text from %r as words, not as an intent.", message.sender_id)
-        plain = copy.copy(message)
-        # Same length, so entity positions still match the original text.
-        plain.text = _LEADING_SLASHES.sub(lambda m: " " * len(m.group()), text)
-        parse_data = await _original_parse_message(self, plain, tracker, only_output_properties)
-        parse_data["text"] = text
-        return parse_data
-    return await _original_parse_message(self, message, tracker, only_output_properties)
+    try:
+        if (isinstance(text, str) and text.lstrip().startswith("/")
+                and not slash_command_allowed(text, self.domain, tracker)):
+            logger.info("Reading slash text from %r as words, not as an intent.",
+                        message.sender_id)
+            plain = copy.copy(message)
+            # Same length, so entity positions still match the original text.
+            plain.text = _LEADING_SLASHES.sub(lambda m: " " * len(m.group()), text)
+            parse_data = await _original_parse_message(self, plain, tracker,
+                                                       only_output_properties)
+            parse_data["text"] = text
+            return parse_data
+        return await _original_parse_message(self, message, tracker, only_output_properties)
+    except Exception:  # an NLU component failed on this text (e.g. no features at all)
+        logger.exception("The NLU pipeline failed on a message from %r; treating it as "
+                         "not understood.", message.sender_id)
+        intent = {"name": DEFAULT_NLU_FALLBACK_INTENT_NAME, "confidence": 1.0}
+        return {"text": text, "intent": intent, "intent_ranking": [intent], "entities": []}
 
 
 # ----------------------------------------------------------- REST webhook and /ready

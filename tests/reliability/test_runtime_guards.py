@@ -306,3 +306,19 @@ def test_several_workers_need_a_shared_tracker_store(tmp_path):
         check_workers(["run", "--endpoints", str(memory)], {"SANIC_WORKERS": "2"})
     check_workers(["run", "--endpoints", str(sql)], {"SANIC_WORKERS": "2"})
     check_workers(["run", "--endpoints", str(memory)], {"SANIC_WORKERS": "1"})
+
+
+def test_a_failing_nlu_pipeline_means_not_understood():
+    from rasa.core.channels.channel import UserMessage
+
+    class Processor:  # just what Rasa's parse_message touches before the graph runs
+        http_interpreter = None
+        domain = DOMAIN
+
+        def _parse_message_with_graph(self, message, tracker, only_output_properties):
+            raise ValueError("Found array with 0 feature(s)")
+
+    guards.SETTINGS = Settings()
+    parse_data = asyncio.run(guards._guarded_parse_message(Processor(), UserMessage("")))
+    assert parse_data["intent"] == {"name": "nlu_fallback", "confidence": 1.0}
+    assert parse_data["entities"] == [] and parse_data["text"] == ""
