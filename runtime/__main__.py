@@ -48,12 +48,14 @@ def api_arguments(argv: Sequence[str], env: Mapping[str, str]) -> list[str]:
     jwt_secret = env.get("JWT_SECRET", "").strip()
     if token and not _given(argv, "--auth-token"):
         _check_secret("RASA_AUTH_TOKEN", token)
-        extra += ["--auth-token", token]
+        # "--option=value": a random secret may start with "-", which argparse would
+        # otherwise take for an option
+        extra.append(f"--auth-token={token}")
     if jwt_secret and not _given(argv, "--jwt-secret"):
         _check_secret("JWT_SECRET", jwt_secret)
-        extra += ["--jwt-secret", jwt_secret]
+        extra.append(f"--jwt-secret={jwt_secret}")
         if not _given(argv, "--jwt-method"):
-            extra += ["--jwt-method", env.get("JWT_METHOD", "HS256").strip() or "HS256"]
+            extra.append(f"--jwt-method={env.get('JWT_METHOD', 'HS256').strip() or 'HS256'}")
     if extra and not _given(argv, "--enable-api"):
         extra.insert(0, "--enable-api")
     argv += extra

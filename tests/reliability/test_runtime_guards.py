@@ -274,13 +274,27 @@ def test_api_stays_off_without_auth_settings():
 
 def test_token_from_environment_turns_the_api_on_with_auth():
     assert api_arguments(["run"], {"RASA_AUTH_TOKEN": SECRET}) == [
-        "run", "--enable-api", "--auth-token", SECRET]
+        "run", "--enable-api", f"--auth-token={SECRET}"]
 
 
 def test_jwt_from_environment_turns_the_api_on_with_jwt():
     assert api_arguments(["run"], {"JWT_SECRET": SECRET}) == [
-        "run", "--enable-api", "--jwt-secret", SECRET, "--jwt-method", "HS256"]
-    assert api_arguments(["run"], {"JWT_SECRET": SECRET, "JWT_METHOD": "HS512"})[-1] == "HS512"
+        "run", "--enable-api", f"--jwt-secret={SECRET}", "--jwt-method=HS256"]
+    assert api_arguments(["run"], {"JWT_SECRET": SECRET, "JWT_METHOD": "HS512"})[-1] == (
+        "--jwt-method=HS512")
+
+
+def test_secrets_starting_with_a_dash_reach_rasa_intact():
+    """token_urlsafe() can start with "-"; Rasa's argparse must still see it as a value."""
+    import argparse
+
+    from rasa.cli.arguments.run import add_server_arguments
+
+    parser = argparse.ArgumentParser()
+    add_server_arguments(parser)
+    token = "-" + SECRET
+    args, _ = parser.parse_known_args(api_arguments(["run"], {"RASA_AUTH_TOKEN": token})[1:])
+    assert args.auth_token == token and args.enable_api
 
 
 @pytest.mark.parametrize("weak", ["UNSET", "changeme", "short", "rasaToken"])
