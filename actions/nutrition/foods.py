@@ -25,6 +25,7 @@ Assumptions (documented, and flagged in results where they apply):
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -209,11 +210,30 @@ def _resolve_food(food: str | dict[str, Any]) -> dict[str, Any]:
     return _foods()[find_food(food).key]
 
 
+# Count nouns that lead USDA measure descriptions or unit names, with their plurals, so that
+# "2 slice" reads "2 slices". Abbreviations (oz, g, tbsp) and adjectives (medium) stay as they are.
+_PLURAL = {
+    "bar": "bars", "biscuit": "biscuits", "bottle": "bottles", "can": "cans", "container":
+    "containers", "cup": "cups", "egg": "eggs", "fillet": "fillets", "glass": "glasses",
+    "handful": "handfuls", "leaf": "leaves", "link": "links", "packet": "packets", "patty":
+    "patties", "piece": "pieces", "serving": "servings", "slice": "slices", "spear": "spears",
+    "stalk": "stalks", "tablespoon": "tablespoons", "teaspoon": "teaspoons", "wedge": "wedges",
+}
+
+
+def quantity_words(qty: float, words: str) -> str:
+    """``"2 slices"`` from ``(2, "slice")``; the first word is made plural when qty is not 1."""
+    match = re.match(r"[a-z]+", words)
+    if qty != 1 and match and match.group() in _PLURAL:
+        words = _PLURAL[match.group()] + words[match.end():]
+    return f"{qty:g} {words}"
+
+
 def _default_grams(info: dict[str, Any]) -> tuple[float, str]:
     default = info["default_portion"]
-    words = f"{default['amount']:g} {default['unit']}"
+    words = quantity_words(default["amount"], default["unit"])
     if default.get("portion_index") is not None and default["basis"] == "usda_measure":
-        words = f"{default['amount']:g} {default['description']}"
+        words = quantity_words(default["amount"], default["description"])
     return default["grams"], words
 
 
@@ -238,7 +258,7 @@ def portion_grams(
                 portion = portions[index]
                 return (
                     scale_portion(portion, amount),
-                    f"{amount:g} {portion['description']}",
+                    quantity_words(amount, portion["description"]),
                     False,
                     False,
                     None,
@@ -247,14 +267,15 @@ def portion_grams(
         return amount * grams, f"{amount:g} x {words}", True, False, "count_as_default_servings"
     qty = 1.0 if amount is None else amount
     if unit in GRAMS_PER_UNIT:
-        return qty * GRAMS_PER_UNIT[unit], f"{qty:g} {unit}", False, False, None
+        return qty * GRAMS_PER_UNIT[unit], quantity_words(qty, unit), False, False, None
     if unit in ML_PER_UNIT:
         converted = volume_to_grams(portions, qty, unit, default.get("portion_index"))
         if converted is not None:
             grams, index = converted
-            return grams, f"{qty:g} {unit}", False, False, "volume_from_density"
+            return grams, quantity_words(qty, unit), False, False, "volume_from_density"
     elif unit == "handful" and info["category"] in HANDFUL_CATEGORIES:
-        return qty * HANDFUL_GRAMS, f"{qty:g} handful", False, False, "handful_is_1_oz"
+        return (qty * HANDFUL_GRAMS, quantity_words(qty, "handful"), False, False,
+                "handful_is_1_oz")
     else:
         index = find_portion(portions, unit)
         if index is None and unit == "piece":
@@ -266,7 +287,7 @@ def portion_grams(
             portion = portions[index]
             return (
                 scale_portion(portion, qty),
-                f"{qty:g} {portion['description']}",
+                quantity_words(qty, portion["description"]),
                 False,
                 False,
                 None,

@@ -213,3 +213,13 @@ def test_unknown_category_raises():
 def test_rich_foods_can_be_capped_per_category():
     chosen = rich_foods(limit=8, per_category=1)
     assert len({item.category for item in chosen}) == len(chosen) == 8
+
+
+def test_portion_words_are_plural_for_several_items():
+    from actions.nutrition.foods import magnesium_in_portion, quantity_words
+
+    assert quantity_words(2, "slice") == "2 slices"
+    assert quantity_words(1, "slice") == "1 slice"
+    assert quantity_words(1.5, "cup, chopped") == "1.5 cups, chopped"
+    assert quantity_words(3, "oz") == "3 oz"
+    assert magnesium_in_portion("whole_wheat_bread", 2, "slice").description.startswith("2 slices")
