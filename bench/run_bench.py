@@ -105,6 +105,11 @@ class Bot:
     model: Path
     stories: Path
     with_actions: bool
+    # Our bot starts the way `make run` starts it (runtime guards, action server wrapper);
+    # the reference bot with plain `rasa run`.
+    shipped: bool = False
+    endpoints: str = "endpoints.yml"
+    extra_env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
     procs: list[subprocess.Popen] = field(default_factory=list)
@@ -119,19 +124,22 @@ class Bot:
     def start(self, logdir: Path) -> None:
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", SANIC_HOST="127.0.0.1",
                    ACTION_ENDPOINT_URL=f"http://127.0.0.1:{self.actions_port}/webhook",
-                   TRACKER_DB=str(logdir / f"{self.name}-tracker.db"))
+                   TRACKER_DB=str(logdir / f"{self.name}-tracker.db"), **self.extra_env)
+        (logdir / f"{self.name}-tracker.db").unlink(missing_ok=True)
         began = time.monotonic()
         if self.with_actions:
+            server = "runtime.actions" if self.shipped else "rasa_sdk"
             self.procs.append(subprocess.Popen(
-                [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
+                [str(BIN / "python"), "-m", server, "--actions", "actions",
                  "--port", str(self.actions_port)],
                 cwd=self.project, env=env,
                 stdout=(logdir / f"{self.name}-actions.log").open("w"), stderr=subprocess.STDOUT))
             self.actions_pid = self.procs[-1].pid
-        args = [str(BIN / "rasa"), "run", "--model", str(self.model), "--interface", "127.0.0.1",
+        rasa = [str(BIN / "python"), "-m", "runtime"] if self.shipped else [str(BIN / "rasa")]
+        args = [*rasa, "run", "--model", str(self.model), "--interface", "127.0.0.1",
                 "--port", str(self.port)]
         if self.with_actions:
-            args += ["--endpoints", "endpoints.yml"]
+            args += ["--endpoints", self.endpoints]
         self.procs.append(subprocess.Popen(
             args, cwd=self.project, env=env,
             stdout=(logdir / f"{self.name}-rasa.log").open("w"), stderr=subprocess.STDOUT))
@@ -368,6 +376,13 @@ def main() -> None:
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 20, 50])
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-train-timing", action="store_true")
+    parser.add_argument("--skip-reference", action="store_true",
+                        help="measure our bot only (for comparing variants of it)")
+    parser.add_argument("--endpoints", default="endpoints.yml",
+                        help="endpoints file for our bot (a variant to measure)")
+    parser.add_argument("--env", nargs="*", default=[], metavar="NAME=VALUE",
+                        help="extra environment for our bot's servers")
+    parser.add_argument("--out", default="latest", help="name of the result files")
     args = parser.parse_args()
     command = "make bench" if os.environ.get("MAKELEVEL") else " ".join(
         [".venv/bin/python -m bench.run_bench", *sys.argv[1:]])
@@ -377,22 +392,24 @@ def main() -> None:
     logdir.mkdir(parents=True, exist_ok=True)
     ref = reference_project()
     ours = Bot("ours", ROOT, ROOT / "models" / "assistant.tar.gz",
-               ROOT / "tests" / "test_stories.yml", with_actions=True)
+               ROOT / "tests" / "test_stories.yml", with_actions=True, shipped=True,
+               endpoints=args.endpoints, extra_env=dict(e.split("=", 1) for e in args.env))
     reference = Bot("reference", ref, latest_model(ref), ref / "tests" / "test_stories.yml",
                     with_actions=False)
-    conv = {b.name: load_conversations(b.stories) for b in (ours, reference)}
+    bots = [ours] if args.skip_reference else [ours, reference]
+    conv = {b.name: load_conversations(b.stories) for b in bots}
 
     data: dict = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                   "versions": versions(), "load": {"ours": [], "reference": []},
                   "static": {"ours": {}, "reference": {}}}
     try:
-        for bot in (reference, ours):
+        for bot in reversed(bots):
             print(f"==> starting {bot.name}")
             bot.start(logdir)
             data["static"][bot.name]["startup_s"] = bot.startup_s
             print(f"    first answer after {bot.startup_s:.1f} s")
         for users in args.levels:
-            for bot in (ours, reference):
+            for bot in bots:
                 print(f"==> {bot.name}: {users} users for {args.duration:.0f} s")
                 res = asyncio.run(run_load(bot, conv[bot.name], users, args.duration,
                                            tag=f"{bot.name}-{users}-{time.time_ns()}"))
@@ -400,14 +417,14 @@ def main() -> None:
                 data["load"][bot.name].append(summary)
                 print(f"    {summary['throughput_rps']:.1f} req/s, p50 {summary['p50_ms']} ms, "
                       f"errors {summary['errors']}")
-        for bot in (ours, reference):
+        for bot in bots:
             data["static"][bot.name].update(bot.memory())
     finally:
-        for bot in (ours, reference):
+        for bot in bots:
             bot.stop()
 
     if not args.skip_train_timing:
-        for bot in (ours, reference):
+        for bot in bots:
             print(f"==> timing a full rasa train of {bot.name}")
             out = CACHE / f"train-{bot.name}"
             data["static"][bot.name]["train_s"] = run_timed(
@@ -426,10 +443,13 @@ def main() -> None:
             print(f"==> NLU quality of {name}")
             data["quality"][name] = nlu_quality(config, workdir)
 
-    (RESULTS / "latest.json").write_text(json.dumps(data, indent=2))
+    data["command"] = command
+    (RESULTS / f"{args.out}.json").write_text(json.dumps(data, indent=2))
+    if args.skip_reference:
+        return
     chart(data["load"], RESULTS / "latency.png")
-    (RESULTS / "latest.md").write_text(report(data, command))
-    print((RESULTS / "latest.md").read_text())
+    (RESULTS / f"{args.out}.md").write_text(report(data, command))
+    print((RESULTS / f"{args.out}.md").read_text())
     ratios = [o["throughput_rps"] / r["throughput_rps"]
               for o, r in zip(data["load"]["ours"], data["load"]["reference"])
               if r["throughput_rps"]]

@@ -108,9 +108,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         argv = api_arguments(argv, os.environ)
         check_workers(argv, os.environ)
 
+    from runtime import speedups
     from runtime.guards import install
 
     install()
+    speedups.install()
     sys.argv = ["rasa", *argv]
     from rasa.__main__ import main as rasa_main
 
