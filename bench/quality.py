@@ -12,14 +12,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def holdout_examples() -> list[tuple[str, str]]:
+def intent_examples(folder: Path) -> list[tuple[str, str]]:
+    """(text, intent) of every intent example in the NLU YAML files of ``folder``."""
     from rasa.shared.nlu.training_data.loading import load_data
 
     pairs = []
-    for path in sorted((ROOT / "tests" / "nlu_holdout").glob("*.yml")):
+    for path in sorted(folder.glob("*.yml")):
         for message in load_data(str(path)).intent_examples:
             pairs.append((message.get("text"), message.get("intent")))
     return pairs
+
+
+def holdout_examples() -> list[tuple[str, str]]:
+    return intent_examples(ROOT / "tests" / "nlu_holdout")
 
 
 def labelled_entities() -> list[tuple[str, set]]:

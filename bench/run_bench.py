@@ -39,6 +39,8 @@ from pathlib import Path
 import aiohttp
 import yaml
 
+from tests.helpers.stack import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 CACHE = ROOT / "build" / "bench"
@@ -73,14 +75,6 @@ def load_conversations(stories_file: Path) -> list[list[Turn]]:
 
 
 # ----------------------------------------------------------------------------- processes
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def rss_mb(pid: int) -> float:
     """Resident memory of a process and all its descendants, in MB."""
     total = 0

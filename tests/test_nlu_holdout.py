@@ -5,10 +5,10 @@ The figures are printed so `make test` shows them.
 """
 
 import asyncio
-from pathlib import Path
 
 import pytest
 
+from bench.quality import intent_examples
 from tests.helpers.stack import ROOT
 
 pytestmark = pytest.mark.integration
@@ -18,32 +18,22 @@ TRAINING = ROOT / "data" / "nlu"
 MIN_MACRO_F1 = 0.95
 
 
-def _examples(folder: Path) -> list[tuple[str, str]]:
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    pairs = []
-    for path in sorted(folder.glob("*.yml")):
-        for message in load_data(str(path)).intent_examples:
-            pairs.append((message.get("text"), message.get("intent")))
-    return pairs
-
-
 @pytest.fixture(scope="module")
 def holdout():
-    pairs = _examples(HOLDOUT)
+    pairs = intent_examples(HOLDOUT)
     if not pairs:
         pytest.fail("tests/nlu_holdout/ holds no examples")
     return pairs
 
 
 def test_holdout_never_appears_in_training(holdout):
-    training = {text.strip().lower() for text, _ in _examples(TRAINING)}
+    training = {text.strip().lower() for text, _ in intent_examples(TRAINING)}
     leaked = [text for text, _ in holdout if text.strip().lower() in training]
     assert not leaked, f"held-out examples also in training data: {leaked[:10]}"
 
 
 def test_holdout_is_at_least_a_fifth_of_the_examples(holdout):
-    training = _examples(TRAINING)
+    training = intent_examples(TRAINING)
     share = len(holdout) / (len(holdout) + len(training))
     print(f"\nNLU held-out set: {len(holdout)} examples, {share:.0%} of all examples")
     assert share >= 0.20
