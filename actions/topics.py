@@ -1,7 +1,7 @@
-"""Knowledge answers: the figures of the reply to a topic intent, from the data tables.
+"""Knowledge answers: the reply to a topic intent, with its figures from the data tables.
 
 Thin adapter. The wording of every reply lives in ``domain.yml`` (responses named
-``utter_topic_*``, with ``{fact_*}`` placeholders); every figure comes from a data table in
+``utter_topic_*``, with ``{placeholders}``); every figure comes from a data table in
 ``actions/nutrition/data/``:
 
 * ``topic_facts.yml``       body stores, the studies, risk groups, ratio views;
@@ -9,10 +9,15 @@ Thin adapter. The wording of every reply lives in ``domain.yml`` (responses name
 * ``interactions.yml``      medicine timings (through :mod:`actions.nutrition.medications`);
 * ``supplement_forms.yml``  elemental share of a form (:mod:`actions.nutrition.supplements`).
 
-The rule of each topic intent runs ``action_explain_topic`` and then utters the reply;
-the action sets the ``fact_*`` slots that fill the reply's placeholders (Rasa fills
-placeholders of a rule's response from slots). Replies are uttered by rules rather than
-by ``dispatcher.utter_message`` so that ``rasa data validate`` sees every response used.
+The rule of each topic intent runs ``action_explain_topic`` and nothing else (in the profile
+form, the form then asks its question again). The action utters the reply itself:
+``dispatcher.utter_message(response=..., **values)``, and Rasa fills the response's
+placeholders from those values (its response generator merges slot values and the values
+sent with the response name). ``TOPICS`` below is the one table of which response answers
+which intent, with its values. A question about a medicine gets the response of that kind
+of medicine, ``utter_topic_interaction_<kind>``. No slot carries a figure: the values
+travel with the reply (Rasa keeps them in the bot message's metadata). ``scripts/validate.py``
+reads the response names written here, so ``rasa data validate`` knows they are used.
 
 The tables are read once, when this module is imported, and the values of every reply are
 prepared then. Per turn, the action only looks up any medicine the user named and sets the
@@ -23,7 +28,7 @@ medicine that interacts with magnesium.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -37,7 +42,6 @@ CAUTION_SLOT = "medical_caution"
 KIDNEY_CAUTION = "kidney disease"
 HEART_CAUTION = "heart rhythm problem"
 MAX_MEDICINES_PER_TURN = 3
-FACT_SLOT_PREFIX = "fact_"
 
 
 # ----------------------------------------------------------------------------- formatting
@@ -220,23 +224,42 @@ def _interaction_overview_values() -> dict[str, str]:
     }
 
 
-# intent -> placeholder values of its reply (the rule utters the reply right after the
-# action). Values are prepared once, at import.
-TOPIC_VALUES: dict[str, dict[str, str]] = {
-    "ask_what_is_magnesium": _body_values(),
-    "ask_magnesium_bones": {**_body_values(), **_study_values()},
-    "ask_magnesium_mechanism": _study_values(),
-    "ask_magnesium_evidence": _study_values(),
-    "ask_celiac_magnesium": _study_values(),
-    "ask_modern_diet_shortfall": {**_study_values(), **_rda_values()},
-    "ask_risk_groups": _risk_values(),
-    "ask_supplement_advice": {**_risk_values(), **_ul_values()},
-    "ask_supplement_forms": _form_values(),
-    "ask_too_much_magnesium": _ul_values(),
-    "ask_vitamin_d_calcium": _companion_values(),
-    "ask_medication_interactions": _interaction_overview_values(),
-    "ask_kidney_disease": _interactions_source(),
-    "ask_heart_condition": {},
+# -------------------------------------------------------------------------------- replies
+
+
+class Topic(NamedTuple):
+    """The reply to a topic intent: a domain.yml response and the values of its placeholders."""
+
+    response: str
+    values: dict[str, str]
+
+
+# intent -> its reply: the one home of which response answers which intent. Values are
+# prepared once, at import. ask_medication_interactions shows the overview when no medicine
+# is named; a named medicine gets the response of its kind instead (medicine_reply).
+TOPICS: dict[str, Topic] = {
+    "ask_what_is_magnesium": Topic("utter_topic_what_is_magnesium", _body_values()),
+    "ask_magnesium_bones": Topic(
+        "utter_topic_magnesium_bones", {**_body_values(), **_study_values()}
+    ),
+    "ask_magnesium_mechanism": Topic("utter_topic_magnesium_mechanism", _study_values()),
+    "ask_magnesium_evidence": Topic("utter_topic_magnesium_evidence", _study_values()),
+    "ask_celiac_magnesium": Topic("utter_topic_celiac", _study_values()),
+    "ask_modern_diet_shortfall": Topic(
+        "utter_topic_modern_diet", {**_study_values(), **_rda_values()}
+    ),
+    "ask_risk_groups": Topic("utter_topic_risk_groups", _risk_values()),
+    "ask_supplement_advice": Topic(
+        "utter_topic_supplement_advice", {**_risk_values(), **_ul_values()}
+    ),
+    "ask_supplement_forms": Topic("utter_topic_supplement_forms", _form_values()),
+    "ask_too_much_magnesium": Topic("utter_topic_too_much", _ul_values()),
+    "ask_vitamin_d_calcium": Topic("utter_topic_vitamin_d_calcium", _companion_values()),
+    "ask_medication_interactions": Topic(
+        "utter_topic_interaction_overview", _interaction_overview_values()
+    ),
+    "ask_kidney_disease": Topic("utter_topic_kidney", _interactions_source()),
+    "ask_heart_condition": Topic("utter_topic_heart", {}),
 }
 
 # Intents whose mention is itself a reason for caution (value for the slot).
@@ -245,7 +268,7 @@ CAUTION_BY_INTENT = {
     "ask_heart_condition": HEART_CAUTION,
 }
 
-# Interaction class -> kind of reply (condition value of utter_topic_interaction).
+# Interaction class -> kind of reply (utter_topic_interaction_<kind>).
 KIND_BY_CLASS = {
     "bisphosphonates": "bisphosphonate",
     "tetracycline_antibiotics": "antibiotic",
@@ -256,18 +279,24 @@ KIND_BY_CLASS = {
 }
 INFUSION_KIND = "bisphosphonate_infusion"
 UNKNOWN_KIND = "unknown"
+OVERVIEW_KIND = "overview"
+
+
+def interaction_response(kind: str) -> str:
+    """The reply about one kind of medicine: ``antibiotic`` -> ``..._interaction_antibiotic``."""
+    return f"utter_topic_interaction_{kind}"
 
 
 # ------------------------------------------------------------------------------ medicines
 
 
-def medicine_values(value: str) -> tuple[dict[str, str | None], str | None]:
-    """Values for the reply about one medicine the user named, and its caution (or None).
+def medicine_reply(value: str) -> tuple[Topic, str | None]:
+    """The reply about one medicine the user named, and its caution (or None).
 
     ``value`` is the extractor's normalised value: a drug ("alendronate"), a class key
-    ("proton_pump_inhibitors") or any name the interaction table knows. The values hold
-    ``medicine_kind`` (which variation of ``utter_topic_interaction`` to show),
-    ``medicine`` (the name to show) and the figures of that variation.
+    ("proton_pump_inhibitors") or any name the interaction table knows. The reply is the
+    response of that kind of medicine (``utter_topic_interaction_<kind>``) with ``medicine``
+    (the name to show) and the figures of that response.
     """
     name = str(value).replace("_", " ").strip()
     try:
@@ -276,14 +305,13 @@ def medicine_values(value: str) -> tuple[dict[str, str | None], str | None]:
             name = info["class_names"][-1] if info.get("class_names") else info["name"]
         found = medications.find_medication(name)
     except UnknownMedication:
-        return {"medicine_kind": UNKNOWN_KIND, "medicine": name}, None
+        return Topic(interaction_response(UNKNOWN_KIND), {"medicine": name}), None
     kind = KIND_BY_CLASS.get(found.drug_class)
     if kind is None:  # a class added to the table without its own reply: show the overview
-        return {"medicine_kind": None, **_interaction_overview_values()}, found.class_name
+        return TOPICS["ask_medication_interactions"], found.class_name
     if kind == "bisphosphonate" and found.route == "intravenous":
         kind = INFUSION_KIND
-    values: dict[str, str | None] = {
-        "medicine_kind": kind,
+    values: dict[str, str] = {
         "medicine": found.drug.replace("_", " ") if found.drug else found.class_name,
         **_interactions_source(),
     }
@@ -299,7 +327,7 @@ def medicine_values(value: str) -> tuple[dict[str, str | None], str | None]:
         )
     if found.long_term_use_years_min is not None:
         values["ppi_years"] = years(found.long_term_use_years_min)
-    return values, found.class_name
+    return Topic(interaction_response(kind), values), found.class_name
 
 
 def _medication_values(tracker: Tracker) -> list[str]:
@@ -322,20 +350,16 @@ def merge_caution(current: Any, new: list[str]) -> str | None:
     return ", ".join(items) or None
 
 
-def fact_slot(key: str) -> str:
-    """Name of the slot that carries a placeholder value (``ul_mg`` -> ``fact_ul_mg``)."""
-    return f"{FACT_SLOT_PREFIX}{key}"
-
-
 # --------------------------------------------------------------------------------- action
 
 
 class ActionExplainTopic(Action):
-    """Set the fact_* slots that the reply of the latest intent shows.
+    """Utter the reply to the latest topic intent, its placeholders filled from the tables.
 
-    The rule for the intent utters the reply right after this action, so the reply's
-    placeholders are filled from these slots. Also sets ``medical_caution`` when the user
-    mentions kidney disease, a heart condition or a medicine that interacts with magnesium.
+    A question about medicines gets the reply about the medicine named (the first one the
+    interaction table knows, else the first one), or the overview. Also sets
+    ``medical_caution`` when the user mentions kidney disease, a heart condition or a
+    medicine that interacts with magnesium.
     """
 
     def name(self) -> str:
@@ -345,26 +369,27 @@ class ActionExplainTopic(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        values: dict[str, str | None] = dict(TOPIC_VALUES.get(intent, {}))
+        topic = TOPICS.get(intent)
         cautions: list[str] = []
         if intent in CAUTION_BY_INTENT:
             cautions.append(CAUTION_BY_INTENT[intent])
 
-        medicines = []
+        medicines: list[Topic] = []
         for value in _medication_values(tracker):
-            medicine, caution = medicine_values(value)
+            medicine, caution = medicine_reply(value)
             medicines.append(medicine)
             if caution:
                 cautions.append(caution)
-        if intent == "ask_medication_interactions":
+        if intent == "ask_medication_interactions" and medicines:
             # The reply covers one medicine: the first one the table knows, else the first.
-            known = [m for m in medicines if m["medicine_kind"] != UNKNOWN_KIND]
-            chosen = (known or medicines or [{"medicine_kind": None}])[0]
-            values.update(chosen)
+            unknown = interaction_response(UNKNOWN_KIND)
+            known = [m for m in medicines if m.response != unknown]
+            topic = (known or medicines)[0]
 
-        events: list[dict[str, Any]] = [
-            SlotSet(fact_slot(key), value) for key, value in sorted(values.items())
-        ]
+        if topic is not None:
+            dispatcher.utter_message(response=topic.response, **topic.values)
+
+        events: list[dict[str, Any]] = []
         if cautions:
             current = tracker.get_slot(CAUTION_SLOT)
             merged = merge_caution(current, cautions)

@@ -248,7 +248,7 @@ def test_a_safety_question_with_an_age_is_answered_before_the_form_takes_the_age
     _, before = validate(msg, "ask_kidney_disease", entities, requested="age")
     assert before == {"requested_slot": "age"}
     _, after = validate(msg, "ask_kidney_disease", entities, requested="age",
-                        digression="utter_topic_kidney")
+                        digression="action_explain_topic")
     assert after == {"age": 70.0, "requested_slot": "sex"}
 
 

@@ -1,15 +1,19 @@
 """action_explain_topic (actions/topics.py) with a real rasa_sdk Tracker and dispatcher.
 
-Every topic rule runs the action and then utters its reply; these tests do the same: run
-the action, apply its events to a Rasa tracker built from domain.yml, and let Rasa's own
-response generator fill the reply. They check that every placeholder is filled, that the
-figures shown are the ones in the data tables, that no figure is typed into the wording,
-and the safety behaviour (medical_caution, the emergency rule).
+Every topic rule runs the action and nothing after it (in the profile form, the form asks
+again). The action utters the reply itself: one message naming a domain.yml response, with
+the values of its placeholders. These tests run the action and hand its message to Rasa's
+own handling of an action-server reply (the response generator fills the placeholders from
+the values sent with the response name). They check that the right response is chosen,
+that every placeholder is filled, that the figures shown are the ones in the data tables,
+that no figure is typed into the wording, and the safety behaviour (medical_caution, the
+emergency rule).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +30,22 @@ from actions.nutrition.data_files import load
 ROOT = Path(__file__).resolve().parents[2]
 RULE_FILES = [ROOT / "data" / "rules" / "topics.yml", ROOT / "data" / "rules" / "safety.yml"]
 PLACEHOLDER = re.compile(r"\{([^{}\n]+)\}")
+ACTION = "action_explain_topic"
+FORM = "magnesium_profile_form"
+# A named medicine of every kind the interaction replies cover, and one the table lacks.
+MEDICINES = {
+    "alendronate": "bisphosphonate",
+    "bisphosphonates": "bisphosphonate",
+    "zoledronic_acid": "bisphosphonate_infusion",
+    "doxycycline": "antibiotic",
+    "ciprofloxacin": "antibiotic",
+    "omeprazole": "proton_pump_inhibitor",
+    "proton_pump_inhibitors": "proton_pump_inhibitor",
+    "furosemide": "loop_thiazide_diuretic",
+    "loop_thiazide_diuretics": "loop_thiazide_diuretic",
+    "spironolactone": "potassium_sparing_diuretic",
+    "aspirin": "unknown",
+}
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -56,14 +76,23 @@ def rule_steps(rule: dict[str, Any]) -> list[tuple[str, str]]:
     return steps
 
 
-def action_rules() -> list[tuple[str, str]]:
-    """(intent, response) of every rule "intent -> action_explain_topic -> response"."""
-    pairs = []
+def action_rules() -> list[tuple[str, list[str], bool]]:
+    """(intent, actions, in the form?) of every rule whose first action is the action."""
+    found = []
     for rule in rules():
         steps = rule_steps(rule)
-        if len(steps) == 3 and steps[1] == ("action", "action_explain_topic"):
-            pairs.append((steps[0][1], steps[2][1]))
-    return pairs
+        if len(steps) >= 2 and steps[1] == ("action", ACTION):
+            in_form = {"active_loop": FORM} in (rule.get("condition") or [])
+            found.append((steps[0][1], [name for _, name in steps[1:]], in_form))
+    return found
+
+
+@lru_cache(maxsize=1)
+def sdk_keys() -> frozenset[str]:
+    """The keys rasa_sdk puts in every message; the rest are the values of the reply."""
+    dispatcher = CollectingDispatcher()
+    dispatcher.utter_message(response="utter_x")
+    return frozenset(dispatcher.messages[0])
 
 
 def sdk_tracker(intent: str, entities: list[dict] | None = None, slots: dict | None = None):
@@ -91,12 +120,43 @@ def run_action(intent: str, entities: list[dict] | None = None, slots: dict | No
     return dispatcher, events
 
 
+def the_message(dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    """The one message of the action: a response name and its values, no text of its own."""
+    assert len(dispatcher.messages) == 1, dispatcher.messages
+    message = dispatcher.messages[0]
+    assert message["response"] in domain().responses, message["response"]
+    assert not message["text"] and not message["buttons"] and not message["custom"]
+    return message
+
+
+def values_of(message: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in message.items() if key not in sdk_keys()}
+
+
+def uttered(intent: str, entities: list[dict] | None = None) -> tuple[str, dict[str, Any]]:
+    """(response name, values) the action utters for ``intent``."""
+    dispatcher, _ = run_action(intent, entities)
+    message = the_message(dispatcher)
+    return message["response"], values_of(message)
+
+
 def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {event["name"]: event["value"] for event in events if event["event"] == "slot"}
 
 
-def render(response: str, events: list[dict[str, Any]]) -> str:
-    """What Rasa says for ``response`` after the action's events: real NLG, real slots."""
+def placeholders(response: str) -> set[str]:
+    return {
+        name
+        for variation in domain().responses[response]
+        for name in PLACEHOLDER.findall(variation.get("text") or "")
+    }
+
+
+def render(message: dict[str, Any], events: list[dict[str, Any]] = ()) -> str:
+    """What Rasa says for one message of the action: its own handling of an action-server
+    reply (response name plus values), with the real response generator and real slots."""
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.channels.channel import CollectingOutputChannel
     from rasa.core.nlg import TemplatedNaturalLanguageGenerator
     from rasa.shared.core.events import Event
     from rasa.shared.core.trackers import DialogueStateTracker
@@ -105,9 +165,12 @@ def render(response: str, events: list[dict[str, Any]]) -> str:
         "test-topics", [Event.from_parameters(e) for e in events], slots=domain().slots
     )
     nlg = TemplatedNaturalLanguageGenerator(domain().responses)
-    message = asyncio.run(nlg.generate(response, tracker, "rest"))
-    assert message is not None, f"no text for {response}"
-    return message["text"]
+    sent = json.loads(json.dumps(message))  # as it travels from the action server
+    said = asyncio.run(
+        RemoteAction._utter_responses([sent], CollectingOutputChannel(), nlg, tracker)
+    )
+    assert len(said) == 1 and said[0].text, f"no text for {message['response']}"
+    return said[0].text
 
 
 def medication(value: str, role: str | None = None) -> dict[str, Any]:
@@ -118,9 +181,17 @@ def medication(value: str, role: str | None = None) -> dict[str, Any]:
 
 
 def reply(intent: str, entities: list[dict] | None = None) -> str:
-    response = dict(action_rules())[intent]
-    _, events = run_action(intent, entities)
-    return render(response, events)
+    dispatcher, events = run_action(intent, entities)
+    return render(the_message(dispatcher), events)
+
+
+def every_reply() -> list[tuple[str, str, dict[str, str]]]:
+    """(what was asked, response, values) of every reply the action can give."""
+    found = [(intent, topic.response, topic.values) for intent, topic in topics.TOPICS.items()]
+    for value in MEDICINES:
+        topic, _ = topics.medicine_reply(value)
+        found.append((value, topic.response, topic.values))
+    return found
 
 
 FACTS = load("topic_facts.yml")
@@ -137,27 +208,77 @@ def adult_band(table: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def test_every_topic_intent_of_the_action_has_a_rule_and_back():
-    ruled = {intent for intent, _ in action_rules()}
-    assert ruled == set(topics.TOPIC_VALUES)
+    ruled = {intent for intent, _, _ in action_rules()}
+    assert ruled == set(topics.TOPICS)
 
 
-@pytest.mark.parametrize("intent,response", action_rules())
-def test_reply_has_every_placeholder_filled(intent, response):
+def test_rules_run_the_action_alone_and_the_form_asks_again():
+    # the action utters the reply: a response after it would be a second answer
+    for intent, actions, in_form in action_rules():
+        assert actions == ([ACTION, FORM] if in_form else [ACTION]), (intent, actions)
+    for intent in topics.TOPICS:
+        assert (intent, [ACTION], False) in action_rules(), intent
+        assert (intent, [ACTION, FORM], True) in action_rules(), intent
+
+
+@pytest.mark.parametrize("intent", sorted(topics.TOPICS))
+def test_the_action_utters_the_reply_of_the_intent(intent):
     dispatcher, events = run_action(intent)
-    assert dispatcher.messages == []  # the rule utters the reply, not the action
-    text = render(response, events)
+    message = the_message(dispatcher)
+    assert message["response"] == topics.TOPICS[intent].response
+    assert values_of(message) == topics.TOPICS[intent].values
+    assert set(slot_events(events)) <= {topics.CAUTION_SLOT}  # no slot carries a figure
+
+
+@pytest.mark.parametrize("intent", sorted(topics.TOPICS))
+def test_reply_has_every_placeholder_filled(intent):
+    text = reply(intent)
     assert "{" not in text and "}" not in text, text
     assert "None" not in text
     assert len(text) > 80
 
 
-@pytest.mark.parametrize("intent,response", action_rules())
-def test_every_number_shown_comes_from_the_action_values(intent, response):
-    _, events = run_action(intent)
-    shown = set(re.findall(r"\d[\d,.]*\d|\d", render(response, events).replace("type 2", "")))
+@pytest.mark.parametrize("asked,response,values", every_reply())
+def test_every_placeholder_of_a_reply_is_supplied_by_its_values(asked, response, values):
+    assert response.startswith("utter_topic_")
+    missing = placeholders(response) - set(values)
+    assert not missing, f"{response} for {asked}: no value for {missing}"
+    assert all(isinstance(value, str) and value for value in values.values())
+    # a value named like a message field or an argument of Rasa's response generator
+    # would change the message instead of filling text
+    reserved = {"json_message", "quick_replies", "utter_action", "tracker", "output_channel"}
+    assert not set(values) & (sdk_keys() | reserved)
+
+
+def test_every_reply_with_placeholders_is_one_the_action_gives():
+    given = {response for _, response, _ in every_reply()}
+    with_values = {name for name in domain().responses if placeholders(name)}
+    topic_replies = {name for name in with_values if name.startswith("utter_topic_")}
+    assert topic_replies <= given, f"never uttered with values: {topic_replies - given}"
+
+
+def test_every_kind_of_medicine_has_its_own_response_and_back():
+    kinds = set(topics.KIND_BY_CLASS.values()) | {
+        topics.INFUSION_KIND, topics.UNKNOWN_KIND, topics.OVERVIEW_KIND
+    }
+    expected = {topics.interaction_response(kind) for kind in kinds}
+    prefix = topics.interaction_response("")
+    defined = {name for name in domain().responses if name.startswith(prefix)}
+    assert defined == expected
+    assert topics.TOPICS["ask_medication_interactions"].response == topics.interaction_response(
+        topics.OVERVIEW_KIND
+    )
+    assert set(MEDICINES.values()) == kinds - {topics.OVERVIEW_KIND}
+
+
+@pytest.mark.parametrize("intent", sorted(topics.TOPICS))
+def test_every_number_shown_comes_from_the_action_values(intent):
+    dispatcher, events = run_action(intent)
+    message = the_message(dispatcher)
+    shown = set(re.findall(r"\d[\d,.]*\d|\d", render(message, events).replace("type 2", "")))
     provided = {
         number
-        for value in slot_events(events).values()
+        for value in values_of(message).values()
         if value is not None
         for number in re.findall(r"\d[\d,.]*\d|\d", str(value))
     }
@@ -178,17 +299,12 @@ def test_no_figure_is_typed_into_the_wording(name, text):
     assert not re.search(r"\d", wording), f"{name} types a figure: {wording}"
 
 
-def test_every_placeholder_is_a_declared_slot_the_action_can_set():
-    settable = set()
-    for values in topics.TOPIC_VALUES.values():
-        settable |= {topics.fact_slot(k) for k in values}
-    for value in ["alendronate", "zoledronic_acid", "doxycycline", "omeprazole", "aspirin"]:
-        settable |= {topics.fact_slot(k) for k in topics.medicine_values(value)[0]}
-    declared = {slot.name for slot in domain().slots}
-    assert settable <= declared
-    for _, text in topic_response_texts():
-        for name in PLACEHOLDER.findall(text):
-            assert name in settable, f"{{{name}}} is never set"
+def test_no_slot_carries_a_figure():
+    # the values travel with the reply: no topic placeholder is filled from a slot
+    slots = {slot.name for slot in domain().slots}
+    for name, text in topic_response_texts():
+        assert not set(PLACEHOLDER.findall(text)) & slots, name
+    assert not [slot for slot in slots if slot.startswith("fact_")]
 
 
 # ------------------------------------------------------------------ figures match the tables
@@ -298,8 +414,10 @@ def test_deficiency_and_toxicity_signs_match_the_core_tables():
     ],
 )
 def test_a_named_medicine_gets_its_own_reply_and_a_caution(value, role, expected):
-    _, events = run_action("ask_medication_interactions", [medication(value, role)])
-    text = render("utter_topic_interaction", events)
+    dispatcher, events = run_action("ask_medication_interactions", [medication(value, role)])
+    message = the_message(dispatcher)
+    assert message["response"] == topics.interaction_response(MEDICINES[value])
+    text = render(message, events)
     assert expected in text
     assert "{" not in text
     assert "I won't suggest" in text
@@ -309,58 +427,68 @@ def test_a_named_medicine_gets_its_own_reply_and_a_caution(value, role, expected
 
 def test_medicine_timings_shown_are_the_tables():
     classes = INTERACTIONS["medication_classes"]
-    _, events = run_action("ask_medication_interactions", [medication("risedronate")])
     hours = classes["bisphosphonates"]["timing"]["separate_hours_min"]
-    assert f"at least {hours} hours apart" in render("utter_topic_interaction", events)
-    _, events = run_action("ask_medication_interactions", [medication("levofloxacin")])
+    assert f"at least {hours} hours apart" in reply(
+        "ask_medication_interactions", [medication("risedronate")]
+    )
     timing = classes["quinolone_antibiotics"]["timing"]
     low, high = timing["take_drug_after_hours"]
-    text = render("utter_topic_interaction", events)
+    text = reply("ask_medication_interactions", [medication("levofloxacin")])
     assert f"{timing['take_drug_before_hours_min']} hours before, or {low}-{high} hours" in text
 
 
 def test_an_unknown_medicine_is_named_back_without_caution():
-    _, events = run_action("ask_medication_interactions", [medication("aspirin")])
-    text = render("utter_topic_interaction", events)
-    assert "I don't have aspirin in my list" in text
+    dispatcher, events = run_action("ask_medication_interactions", [medication("aspirin")])
+    message = the_message(dispatcher)
+    assert message["response"] == "utter_topic_interaction_unknown"
+    assert "I don't have aspirin in my list" in render(message, events)
     assert topics.CAUTION_SLOT not in slot_events(events)
 
 
 def test_a_known_medicine_wins_over_an_unknown_one():
     entities = [medication("aspirin"), medication("alendronate", "bisphosphonates")]
-    _, events = run_action("ask_medication_interactions", entities)
-    assert "About alendronate" in render("utter_topic_interaction", events)
+    response, values = uttered("ask_medication_interactions", entities)
+    assert response == "utter_topic_interaction_bisphosphonate"
+    assert values["medicine"] == "alendronate"
+    assert "About alendronate" in reply("ask_medication_interactions", entities)
 
 
 def test_no_medicine_named_gives_the_overview_even_after_an_earlier_medicine():
     _, first = run_action("ask_medication_interactions", [medication("alendronate")])
-    _, second = run_action("ask_medication_interactions")
-    assert slot_events(second)[topics.fact_slot("medicine_kind")] is None
-    text = render("utter_topic_interaction", first + second)
+    dispatcher, second = run_action("ask_medication_interactions")
+    message = the_message(dispatcher)
+    assert message["response"] == "utter_topic_interaction_overview"
+    text = render(message, first + second)
     assert text.startswith("Magnesium can interact with some medicines")
 
 
 def test_a_medicine_mentioned_with_another_topic_still_sets_the_caution():
-    _, events = run_action("ask_risk_groups", [medication("omeprazole")])
+    dispatcher, events = run_action("ask_risk_groups", [medication("omeprazole")])
     assert slot_events(events)[topics.CAUTION_SLOT] == "proton pump inhibitors"
-    assert "Some people are more likely" in render("utter_topic_risk_groups", events)
+    message = the_message(dispatcher)
+    assert message["response"] == "utter_topic_risk_groups"  # the question asked, answered
+    assert "Some people are more likely" in render(message, events)
 
 
 # ------------------------------------------------------------------------------ safety
 
 
 def test_kidney_disease_sets_the_caution_and_gives_no_dose():
-    _, events = run_action("ask_kidney_disease")
+    dispatcher, events = run_action("ask_kidney_disease")
     assert slot_events(events)[topics.CAUTION_SLOT] == "kidney disease"
-    text = render("utter_topic_kidney", events)
+    message = the_message(dispatcher)
+    assert message["response"] == "utter_topic_kidney"
+    text = render(message, events)
     assert "kidney doctor" in text and "I won't suggest" in text
     assert " mg" not in text
 
 
 def test_heart_condition_sets_the_caution_and_points_to_emergency_help():
-    _, events = run_action("ask_heart_condition")
+    dispatcher, events = run_action("ask_heart_condition")
     assert slot_events(events)[topics.CAUTION_SLOT] == "heart rhythm problem"
-    text = render("utter_topic_heart", events)
+    message = the_message(dispatcher)
+    assert message["response"] == "utter_topic_heart"
+    text = render(message, events)
     assert "call emergency services" in text and "I won't suggest a dose" in text
     assert " mg" not in text
 
@@ -378,7 +506,7 @@ def test_cautions_add_up_instead_of_replacing_each_other():
 
 def test_ordinary_topics_leave_the_caution_alone():
     _, events = run_action("ask_magnesium_bones")
-    assert topics.CAUTION_SLOT not in slot_events(events)
+    assert events == []
 
 
 def test_emergency_rule_says_the_emergency_reply_and_nothing_else():
@@ -393,7 +521,7 @@ def test_emergency_rule_says_the_emergency_reply_and_nothing_else():
     assert "magnesium" not in text.lower()
 
 
-def test_unknown_intent_sets_nothing_but_does_not_crash():
+def test_unknown_intent_says_and_sets_nothing_but_does_not_crash():
     dispatcher, events = run_action("greet")
     assert dispatcher.messages == [] and events == []
 
@@ -443,6 +571,13 @@ def test_topic_replies_through_the_running_assistant(slash_bot):
         '/ask_medication_interactions{"medication": "alendronate"}', sender="topics-fosamax"
     )
     assert text.startswith("About alendronate") and f"at least {hours} hours apart" in text
+
+    # asked while the profile form waits: the caution once, then the form asks again
+    slash_bot.say("/ask_magnesium_need", sender="topics-form")
+    text = slash_bot.texts("/ask_kidney_disease", sender="topics-form")
+    caution = domain().responses["utter_topic_kidney"][0]["text"].split("\n\n")[0]
+    question = domain().responses["utter_ask_magnesium_profile_form_age"][0]["text"]
+    assert text.count(caution) == 1 and text.index(caution) < text.index(question)
 
     messages = slash_bot.say("/report_emergency", sender="topics-emergency")
     assert len(messages) == 1 and "emergency number now" in messages[0]["text"]
