@@ -1,0 +1,189 @@
+"""Rasa's SQL tracker store, with the same tables and behaviour, made cheaper per turn.
+
+``type: runtime.tracker_store.CachedSQLTrackerStore`` in endpoints.yml. Measured with
+cProfile on the test-story conversations, Rasa 3.6's ``SQLTrackerStore`` took about 40 % of
+the server's time per message (BENCHMARKS.md): each turn it opens a new database connection
+(SQLAlchemy's ``NullPool`` for SQLite files), reads and JSON-decodes every event of the
+conversation, replays them into a new tracker, counts the stored events again before
+saving, and makes SQLite sync the disk on every commit.
+
+This subclass changes three things, none of which changes what is stored:
+
+1. SQLite only: one pooled connection instead of a new one per query, the write-ahead log
+   (``journal_mode=WAL``) and ``synchronous=NORMAL``. A crash of the process loses nothing
+   committed; a power cut can lose the last commits (SQLite's documented trade-off for WAL
+   with NORMAL). Other databases keep Rasa's engine settings.
+2. The tracker a turn saved is kept in memory (at most ``cache_size`` conversations, least
+   recently used dropped first) and handed to the next ``retrieve`` of that conversation
+   instead of being rebuilt from the database, when both of these hold:
+   - the database still ends with the event this process wrote last for the conversation
+     (one indexed ``max(id)`` query; another server or worker that wrote to it since makes
+     the tracker be read from the database as before);
+   - the tracker holds exactly the events that were saved (a turn that failed before saving
+     leaves extra events in the object: it is dropped and read again).
+   A cached tracker is handed out once: ``retrieve`` marks it as taken and only the
+   ``save`` of that same object makes it available again, so two readers never share one
+   object (a second reader meanwhile reads the database, as Rasa would). After a save that
+   starts a new session in an existing conversation the tracker is not kept, because Rasa
+   reads back only the latest session.
+3. ``save`` knows from the cache how many events are stored already and skips Rasa's count
+   query (without a cache entry it counts as Rasa does), and writes the new events, the same
+   columns as Rasa, with one multi-row INSERT instead of the ORM's row-by-row flush.
+
+``cache_size: 0`` switches 2 and 3 off (then only 1 applies).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CACHE_SIZE = 1000
+
+
+@dataclass
+class _Entry:
+    tracker: DialogueStateTracker
+    saved_events: int  # len(tracker.events) when it was saved
+    stored_in_session: int  # events of the latest session stored in the database
+    last_id: int  # id of the last event row this process wrote for the conversation
+    handed_out: bool = False  # given to a turn by retrieve and not saved back yet
+
+
+class CachedSQLTrackerStore(SQLTrackerStore):
+    """``SQLTrackerStore`` with a pooled, WAL-mode SQLite engine and a write-through cache."""
+
+    def __init__(self, *args: Any, cache_size: int | str = DEFAULT_CACHE_SIZE,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cache_size = max(0, int(cache_size))
+        self._cache: OrderedDict[str, _Entry] = OrderedDict()
+        if self.engine.dialect.name == "sqlite":
+            self._use_pooled_sqlite_engine()
+
+    # ------------------------------------------------------------------ engine (SQLite)
+    def _use_pooled_sqlite_engine(self) -> None:
+        url = self.engine.url
+        self.engine.dispose()
+        engine = sa.create_engine(
+            url,
+            poolclass=sa.pool.QueuePool,
+            pool_size=1,
+            max_overflow=4,
+            pool_pre_ping=True,
+            # Rasa runs every query on the event-loop thread; a pooled connection may
+            # still be closed by the pool from another thread at shutdown.
+            connect_args={"check_same_thread": False},
+        )
+
+        @sa.event.listens_for(engine, "connect")
+        def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        self.engine = engine
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=engine)
+
+    # ------------------------------------------------------------------ cache
+    def _last_event_id(self, session: Any, sender_id: str) -> int | None:
+        return session.query(sa.func.max(self.SQLEvent.id)).filter(
+            self.SQLEvent.sender_id == sender_id
+        ).scalar()
+
+    def _take_cached(self, session: Any, sender_id: str) -> DialogueStateTracker | None:
+        entry = self._cache.get(sender_id)
+        if entry is None or entry.handed_out:
+            return None  # not cached, or another turn holds it: read the database
+        if len(entry.tracker.events) != entry.saved_events:
+            del self._cache[sender_id]  # changed after its last save: read it again
+            return None
+        if self._last_event_id(session, sender_id) != entry.last_id:
+            del self._cache[sender_id]  # someone else wrote to this conversation since
+            return None
+        entry.handed_out = True  # until the holder saves it, nobody else gets this object
+        self._cache.move_to_end(sender_id)
+        return entry.tracker
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        if self.cache_size:
+            with self.session_scope() as session:
+                tracker = self._take_cached(session, sender_id)
+            if tracker is not None:
+                return tracker
+        return await super().retrieve(sender_id)
+
+    # ------------------------------------------------------------------ save
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the events Rasa would store, and remember the tracker for the next turn."""
+        if not self.cache_size:
+            await super().save(tracker)
+            return
+        sender_id = tracker.sender_id
+        entry = self._cache.pop(sender_id, None)
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            if entry is not None and entry.tracker is tracker:
+                stored = entry.stored_in_session
+            else:
+                stored = self._event_query(
+                    session, sender_id, fetch_events_from_all_sessions=False
+                ).count()
+            new_events = list(itertools.islice(tracker.events, stored, len(tracker.events)))
+            if new_events:
+                session.execute(
+                    self.SQLEvent.__table__.insert(),
+                    [self._row(sender_id, event) for event in new_events],
+                )
+            last_id = self._last_event_id(session, sender_id)
+            session.commit()
+
+        if last_id is None or not self._reads_back_unchanged(tracker, new_events):
+            return  # the next retrieve reads the conversation from the database
+        self._cache[sender_id] = _Entry(
+            tracker=tracker,
+            saved_events=len(tracker.events),
+            stored_in_session=stored + len(new_events),
+            last_id=last_id,
+        )
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+
+    @staticmethod
+    def _reads_back_unchanged(tracker: DialogueStateTracker, new_events: list[Any]) -> bool:
+        """Would Rasa's ``retrieve`` give back exactly these events?
+
+        It reads the events stamped at or after the latest ``SessionStarted``. When this save
+        started a session, that is the whole tracker only if no event is older than it (a
+        brand-new conversation); otherwise the next turn reads the database.
+        """
+        starts = [event for event in new_events if isinstance(event, SessionStarted)]
+        if not starts:
+            return True
+        start = starts[-1].timestamp
+        return all(event.timestamp >= start for event in tracker.events)
+
+    def _row(self, sender_id: str, event: Any) -> dict[str, Any]:
+        """The columns Rasa's ``SQLTrackerStore.save`` writes for one event."""
+        data = event.as_dict()
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
