@@ -25,8 +25,8 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONDONTWRITEBYTECODE ?= 1
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 
-# The venv is rebuilt whenever the lock file changes.
-VENV_STAMP := $(VENV)/.installed-$(shell sha256sum requirements/lock.txt 2>/dev/null | cut -c1-16)
+# The venv is brought up to date whenever the lock file or the install script changes.
+VENV_STAMP := $(VENV)/.installed-$(shell cat requirements/lock.txt scripts/install.sh 2>/dev/null | sha256sum | cut -c1-16)
 
 .PHONY: help run test install build train bench shell lint validate unit-test story-test integration-test lock clean
 
@@ -41,7 +41,7 @@ test: install build validate lint unit-test train story-test integration-test ##
 
 install: $(VENV_STAMP) ## create .venv (Python 3.10) and install the locked dependencies
 
-$(VENV_STAMP): requirements/lock.txt
+$(VENV_STAMP): requirements/lock.txt scripts/install.sh
 	@scripts/install.sh
 	@touch $@
 
@@ -61,7 +61,7 @@ unit-test: install build services ## pytest without running servers
 	$(PY) -m pytest -m "not integration"
 
 story-test: train ## rasa test on tests/test_stories.yml end to end (intents, entities, actions)
-	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --e2e \
+	$(PY) -m runtime test core --model $(MODEL) --stories tests/test_stories.yml --e2e \
 		--fail-on-prediction-errors --out results/core
 
 integration-test: train web system-deps services ## pytest against real running servers

@@ -7,6 +7,13 @@ meta-schema on every call. With the locked jsonschema 4.17 that meta-check alone
 cProfile; see BENCHMARKS.md). The replacement checks the schema once and keeps one validator;
 an invalid reply still goes through Rasa's own check, which raises its worded
 ``ValidationError``.
+
+Graph runs: Rasa runs its model graph (the NLU pipeline per message, the policies per
+predicted action) through ``dask.get``, which for every run rebuilds the minimal schema
+and a task graph and schedules each node through dask's generic machinery. The model
+graph is fixed once loaded, so ``SequentialGraphRunner`` works out each target set's
+nodes and their order once and then calls the same nodes with the same inputs directly.
+Training keeps Rasa's runner.
 """
 
 from __future__ import annotations
@@ -16,7 +23,10 @@ from typing import Any
 
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
+from rasa.core import processor as rasa_processor
 from rasa.core.actions.action import RemoteAction
+from rasa.engine.exceptions import GraphRunError
+from rasa.engine.runner.dask import DaskGraphRunner
 
 _original_validate = RemoteAction._validate_action_result
 _installed = False
@@ -37,9 +47,71 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     return _original_validate(self, result)
 
 
+class SequentialGraphRunner(DaskGraphRunner):
+    """Rasa's ``DaskGraphRunner`` without dask: same nodes, inputs and results.
+
+    As with dask, a node receives the ``(node name, output)`` pairs of the nodes it needs,
+    an input is passed on as the ``(input name, value)`` pair, and the result maps each
+    target to its output.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plans: dict[tuple[tuple[str, ...], frozenset[str]], list[str]] = {}
+
+    def _plan(self, targets: tuple[str, ...], input_names: frozenset[str]) -> list[str]:
+        """Node names to run for ``targets``, each after the nodes it needs."""
+        key = (targets, input_names)
+        if key not in self._plans:
+            nodes = self._graph_schema.minimal_graph_schema(list(targets)).nodes
+            order: list[str] = []
+            state: dict[str, bool] = {}  # False: being visited, True: placed
+
+            def visit(name: str) -> None:
+                if name in input_names or name not in nodes or state.get(name):
+                    return  # an input, a literal (as dask treats unknown keys) or placed
+                if state.get(name) is False:
+                    raise GraphRunError(f"graph node '{name}' depends on itself")
+                state[name] = False
+                for needed in nodes[name].needs.values():
+                    visit(needed)
+                state[name] = True
+                order.append(name)
+
+            for target in targets:
+                visit(target)
+            self._plans[key] = order
+        return self._plans[key]
+
+    def run(self, inputs: dict[str, Any] | None = None,
+            targets: list[str] | None = None) -> dict[str, Any]:
+        run_targets = tuple(targets if targets else self._graph_schema.target_names)
+        inputs = inputs or {}
+        plan = self._plan(run_targets, frozenset(inputs))
+        for value in inputs.values():
+            # dask would take such a value for a reference to that node (Rasa's check)
+            if isinstance(value, str) and (value in plan or value in inputs):
+                raise GraphRunError(
+                    f"Input value '{value}' clashes with a node name. Make sure that none "
+                    f"of the input names passed to the `run` method are the same as node "
+                    f"names in the graph schema."
+                )
+        results: dict[str, Any] = {name: (name, value) for name, value in inputs.items()}
+        try:
+            for name in plan:
+                needs = self._graph_schema.nodes[name].needs.values()
+                results[name] = self._instantiated_nodes[name](
+                    *(results.get(needed, needed) for needed in needs)
+                )
+        except RuntimeError as error:
+            raise GraphRunError("Error running runner.") from error
+        return dict(results.get(target, target) for target in run_targets)
+
+
 def install() -> None:
     """Install the speed-ups (idempotent)."""
     global _installed
     if not _installed:
         RemoteAction._validate_action_result = _validate_action_result
+        rasa_processor.DaskGraphRunner = SequentialGraphRunner
         _installed = True
