@@ -34,6 +34,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import replies
 from actions.nutrition import medications, supplements
 from actions.nutrition.data_files import load
 from actions.nutrition.errors import UnknownMedication
@@ -234,32 +235,48 @@ class Topic(NamedTuple):
     values: dict[str, str]
 
 
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def placeholders(response: str) -> set[str]:
+    """Names of the ``{placeholders}`` in the texts of a domain.yml response."""
+    variations = replies.responses(None).get(response) or []
+    return {name for variation in variations
+            for name in PLACEHOLDER.findall(str(variation.get("text") or ""))}
+
+
+def topic(response: str, values: dict[str, str]) -> Topic:
+    """The reply with only the values its text shows (Rasa stores what is sent with it)."""
+    shown = placeholders(response)
+    return Topic(response, {key: value for key, value in values.items() if key in shown})
+
+
 # intent -> its reply: the one home of which response answers which intent. Values are
 # prepared once, at import. ask_medication_interactions shows the overview when no medicine
 # is named; a named medicine gets the response of its kind instead (medicine_reply).
 TOPICS: dict[str, Topic] = {
-    "ask_what_is_magnesium": Topic("utter_topic_what_is_magnesium", _body_values()),
-    "ask_magnesium_bones": Topic(
+    "ask_what_is_magnesium": topic("utter_topic_what_is_magnesium", _body_values()),
+    "ask_magnesium_bones": topic(
         "utter_topic_magnesium_bones", {**_body_values(), **_study_values()}
     ),
-    "ask_magnesium_mechanism": Topic("utter_topic_magnesium_mechanism", _study_values()),
-    "ask_magnesium_evidence": Topic("utter_topic_magnesium_evidence", _study_values()),
-    "ask_celiac_magnesium": Topic("utter_topic_celiac", _study_values()),
-    "ask_modern_diet_shortfall": Topic(
+    "ask_magnesium_mechanism": topic("utter_topic_magnesium_mechanism", _study_values()),
+    "ask_magnesium_evidence": topic("utter_topic_magnesium_evidence", _study_values()),
+    "ask_celiac_magnesium": topic("utter_topic_celiac", _study_values()),
+    "ask_modern_diet_shortfall": topic(
         "utter_topic_modern_diet", {**_study_values(), **_rda_values()}
     ),
-    "ask_risk_groups": Topic("utter_topic_risk_groups", _risk_values()),
-    "ask_supplement_advice": Topic(
+    "ask_risk_groups": topic("utter_topic_risk_groups", _risk_values()),
+    "ask_supplement_advice": topic(
         "utter_topic_supplement_advice", {**_risk_values(), **_ul_values()}
     ),
-    "ask_supplement_forms": Topic("utter_topic_supplement_forms", _form_values()),
-    "ask_too_much_magnesium": Topic("utter_topic_too_much", _ul_values()),
-    "ask_vitamin_d_calcium": Topic("utter_topic_vitamin_d_calcium", _companion_values()),
-    "ask_medication_interactions": Topic(
+    "ask_supplement_forms": topic("utter_topic_supplement_forms", _form_values()),
+    "ask_too_much_magnesium": topic("utter_topic_too_much", _ul_values()),
+    "ask_vitamin_d_calcium": topic("utter_topic_vitamin_d_calcium", _companion_values()),
+    "ask_medication_interactions": topic(
         "utter_topic_interaction_overview", _interaction_overview_values()
     ),
-    "ask_kidney_disease": Topic("utter_topic_kidney", _interactions_source()),
-    "ask_heart_condition": Topic("utter_topic_heart", {}),
+    "ask_kidney_disease": topic("utter_topic_kidney", _interactions_source()),
+    "ask_heart_condition": topic("utter_topic_heart", {}),
 }
 
 # Intents whose mention is itself a reason for caution (value for the slot).
@@ -305,7 +322,7 @@ def medicine_reply(value: str) -> tuple[Topic, str | None]:
             name = info["class_names"][-1] if info.get("class_names") else info["name"]
         found = medications.find_medication(name)
     except UnknownMedication:
-        return Topic(interaction_response(UNKNOWN_KIND), {"medicine": name}), None
+        return topic(interaction_response(UNKNOWN_KIND), {"medicine": name}), None
     kind = KIND_BY_CLASS.get(found.drug_class)
     if kind is None:  # a class added to the table without its own reply: show the overview
         return TOPICS["ask_medication_interactions"], found.class_name
@@ -327,7 +344,7 @@ def medicine_reply(value: str) -> tuple[Topic, str | None]:
         )
     if found.long_term_use_years_min is not None:
         values["ppi_years"] = years(found.long_term_use_years_min)
-    return Topic(interaction_response(kind), values), found.class_name
+    return topic(interaction_response(kind), values), found.class_name
 
 
 def _medication_values(tracker: Tracker) -> list[str]:

@@ -250,6 +250,12 @@ def test_every_placeholder_of_a_reply_is_supplied_by_its_values(asked, response,
     assert not set(values) & (sdk_keys() | reserved)
 
 
+@pytest.mark.parametrize("asked,response,values", every_reply())
+def test_only_the_values_a_reply_shows_are_sent(asked, response, values):
+    # Rasa stores every value sent with a response in the bot event: send no extra ones
+    assert set(values) == placeholders(response), f"{response} for {asked}"
+
+
 def test_every_reply_with_placeholders_is_one_the_action_gives():
     given = {response for _, response, _ in every_reply()}
     with_values = {name for name in domain().responses if placeholders(name)}
