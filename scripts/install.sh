@@ -22,4 +22,7 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; assert sys.ve
 fi
 echo "==> installing locked dependencies (requirements/lock.txt); the first time this downloads about 1 GB"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
-.venv/bin/uv pip sync --python .venv/bin/python requirements/lock.txt
+# --compile-bytecode: uv does not write .pyc files by default, and the Makefile sets
+# PYTHONDONTWRITEBYTECODE, so without it every start of a server compiled Rasa,
+# TensorFlow and the rest again (BENCHMARKS.md: start-up).
+.venv/bin/uv pip sync --compile-bytecode --python .venv/bin/python requirements/lock.txt
