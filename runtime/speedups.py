@@ -14,6 +14,11 @@ and a task graph and schedules each node through dask's generic machinery. The m
 graph is fixed once loaded, so ``SequentialGraphRunner`` works out each target set's
 nodes and their order once and then calls the same nodes with the same inputs directly.
 Training keeps Rasa's runner.
+
+spaCy pipeline: Rasa's predict graph holds two ``SpacyNLP`` nodes and each loads the
+pipeline from disk (about 1.2 s and its lookup tables in memory, twice). The pipeline is
+only read once loaded, so both nodes get the same ``Language`` object; a rebuilt pipeline
+directory (a new ``meta.json``/``config.cfg``) is loaded afresh.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from rasa.core import processor as rasa_processor
 from rasa.core.actions.action import RemoteAction
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.nlu.utils.spacy_utils import SpacyNLP
 
 _original_validate = RemoteAction._validate_action_result
 _installed = False
@@ -108,10 +114,36 @@ class SequentialGraphRunner(DaskGraphRunner):
         return dict(results.get(target, target) for target in run_targets)
 
 
+_original_load_spacy = SpacyNLP.load_model
+_spacy_models: dict[tuple[str, tuple[int, ...]], Any] = {}
+
+
+def _pipeline_stamp(name: str) -> tuple[int, ...]:
+    """Modification times of a pipeline directory's meta.json and config.cfg (() if none)."""
+    from pathlib import Path
+
+    stamp = []
+    for part in ("meta.json", "config.cfg"):
+        try:
+            stamp.append((Path(name) / part).stat().st_mtime_ns)
+        except OSError:
+            stamp.append(0)
+    return tuple(stamp)
+
+
+def _load_spacy_once(spacy_model_name: str) -> Any:
+    key = (spacy_model_name, _pipeline_stamp(spacy_model_name or ""))
+    if key not in _spacy_models:
+        _spacy_models.clear()  # keep only the pipeline in use
+        _spacy_models[key] = _original_load_spacy(spacy_model_name)
+    return _spacy_models[key]
+
+
 def install() -> None:
     """Install the speed-ups (idempotent)."""
     global _installed
     if not _installed:
         RemoteAction._validate_action_result = _validate_action_result
         rasa_processor.DaskGraphRunner = SequentialGraphRunner
+        SpacyNLP.load_model = staticmethod(_load_spacy_once)
         _installed = True
