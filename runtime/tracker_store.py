@@ -70,6 +70,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self.cache_size = max(0, int(cache_size))
         self._cache: OrderedDict[str, _Entry] = OrderedDict()
+        self._last_id_query: Any = None
         if self.engine.dialect.name == "sqlite":
             self._use_pooled_sqlite_engine()
 
@@ -100,14 +101,22 @@ class CachedSQLTrackerStore(SQLTrackerStore):
 
     # ------------------------------------------------------------------ cache
     def _last_event_id(self, session: Any, sender_id: str) -> int | None:
-        return session.query(sa.func.max(self.SQLEvent.id)).filter(
-            self.SQLEvent.sender_id == sender_id
-        ).scalar()
+        if self._last_id_query is None:  # one statement, compiled once
+            table = self.SQLEvent.__table__
+            self._last_id_query = sa.select(sa.func.max(table.c.id)).where(
+                table.c.sender_id == sa.bindparam("sender_id"))
+        return session.execute(self._last_id_query, {"sender_id": sender_id}).scalar()
 
-    def _take_cached(self, session: Any, sender_id: str) -> DialogueStateTracker | None:
+    def _cached_entry(self, sender_id: str) -> _Entry | None:
         entry = self._cache.get(sender_id)
         if entry is None or entry.handed_out:
             return None  # not cached, or another turn holds it: read the database
+        return entry
+
+    def _take_cached(self, session: Any, sender_id: str) -> DialogueStateTracker | None:
+        entry = self._cached_entry(sender_id)
+        if entry is None:
+            return None
         if len(entry.tracker.events) != entry.saved_events:
             del self._cache[sender_id]  # changed after its last save: read it again
             return None
@@ -119,7 +128,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         return entry.tracker
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        if self.cache_size:
+        if self.cache_size and self._cached_entry(sender_id) is not None:
             with self.session_scope() as session:
                 tracker = self._take_cached(session, sender_id)
             if tracker is not None:
@@ -135,6 +144,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         sender_id = tracker.sender_id
         entry = self._cache.pop(sender_id, None)
         await self.stream_events(tracker)
+        if not tracker.events:
+            return  # a new, empty tracker: Rasa would count the stored events, write none
         with self.session_scope() as session:
             if entry is not None and entry.tracker is tracker:
                 stored = entry.stored_in_session
