@@ -3,7 +3,8 @@
 Every sentence lives in the "# == computed answers" responses of ``domain.yml`` with
 ``{placeholders}``. An answer is built from several of them (figure, portion used, share of
 the target, source, clinician reminder) and sent as ONE chat message, so that a reader gets
-a single, complete answer instead of a string of bubbles. Buttons of the parts are kept.
+a single, complete answer instead of a string of bubbles. Buttons of the parts are kept, with
+the payloads a click sends (domain.yml doubles the braces of JSON payloads: actions/payloads.py).
 
 The figures come from the nutrition core; this module only formats numbers for reading
 ("1,200", "0.5", "77") and never computes a figure.
@@ -21,6 +22,8 @@ from typing import Any
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+
+from actions.payloads import buttons_as_sent
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +129,8 @@ class Reply:
         for name, values in self.parts:
             try:
                 lines.append(render(domain, name, values))
-                buttons.extend(template(domain, name).get("buttons") or [])
+                # sent as they are, not rendered by Rasa: the payloads the user clicks
+                buttons.extend(buttons_as_sent(template(domain, name).get("buttons") or []))
             except (KeyError, IndexError, ValueError) as error:
                 # a wording problem must not swallow the rest of the answer
                 logger.error("could not render response %s: %s", name, error)

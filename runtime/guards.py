@@ -62,6 +62,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from sanic import response
 
+from actions.payloads import buttons_as_sent
 from runtime.settings import Settings
 
 logger = logging.getLogger("runtime")
@@ -327,7 +328,8 @@ def _payloads_offered(domain, tracker: DialogueStateTracker | None) -> set[str]:
     buttons: list = []
     for variations in (domain.responses or {}).values():
         for variation in variations or []:
-            buttons += variation.get("buttons") or []
+            # as rendered and clicked: domain.yml doubles the braces of JSON payloads
+            buttons += buttons_as_sent(variation.get("buttons") or [])
     if tracker is not None:
         for event in reversed(list(tracker.events)):
             if isinstance(event, UserUttered):

@@ -4,18 +4,28 @@ extractor left out."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 from pathlib import Path
 
 import pytest
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator, interpolator
+from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk.executor import CollectingDispatcher
+from structlog.testing import capture_logs
 
 from actions import entities as ents
 from actions.nutrition.foods import food_categories
 from actions.replies import Reply, mg, number, percent, quote, send_chart
 from tests.actions.computed_support import DOMAIN, ent, make_tracker
 
-ACTIONS_DIR = Path(__file__).resolve().parents[2] / "actions"
+ROOT = Path(__file__).resolve().parents[2]
+ACTIONS_DIR = ROOT / "actions"
 MY_MODULES = ["actions.py", "validation.py", "profile.py", "replies.py", "entities.py"]
 MY_PREFIXES = (
     "utter_ask_magnesium_profile_form_", "utter_profile_", "utter_intake_", "utter_caution_",
@@ -64,6 +74,86 @@ def test_buttons_of_the_form_questions():
     assert [b["title"] for b in sex] == ["Female", "Male"]
     stage = DOMAIN["responses"]["utter_ask_magnesium_profile_form_life_stage"][0]["buttons"]
     assert [b["payload"] for b in stage][-1] == "/inform_not_pregnant"
+
+
+# The buttons whose payloads carry entities, and what a click on each must give Rasa.
+ENTITY_BUTTONS = {
+    "utter_ask_magnesium_profile_form_sex": [
+        ('/inform_profile{"sex": "female"}', "inform_profile", {"sex": "female"}),
+        ('/inform_profile{"sex": "male"}', "inform_profile", {"sex": "male"}),
+    ],
+    "utter_ask_magnesium_profile_form_life_stage": [
+        ('/inform_profile{"life_stage": "pregnant"}', "inform_profile",
+         {"life_stage": "pregnant"}),
+        ('/inform_profile{"life_stage": "lactating"}', "inform_profile",
+         {"life_stage": "lactating"}),
+        ("/inform_not_pregnant", "inform_not_pregnant", {}),
+    ],
+    "utter_intake_offer_pregnancy": [
+        ('/inform_profile{"life_stage": "pregnant"}', "inform_profile",
+         {"life_stage": "pregnant"}),
+        ('/inform_profile{"life_stage": "lactating"}', "inform_profile",
+         {"life_stage": "lactating"}),
+    ],
+}
+
+
+def test_every_button_payload_with_braces_doubles_them():
+    # Rasa renders "{{" / "}}" as "{" / "}" quietly; a single "{" is taken for a slot
+    # placeholder and logs an error (actions/payloads.py).
+    for name, variants in DOMAIN["responses"].items():
+        for variant in variants:
+            for button in variant.get("buttons") or []:
+                payload = button["payload"]
+                single = re.sub(r"\{\{|\}\}", "", payload)
+                assert "{" not in single and "}" not in single, (name, payload)
+    with_entities = {name for name, variants in DOMAIN["responses"].items()
+                     for variant in variants for button in variant.get("buttons") or []
+                     if "{{" in button["payload"]}
+    assert with_entities == set(ENTITY_BUTTONS)
+
+
+def test_entity_buttons_render_as_clickable_payloads_without_interpolator_errors(caplog):
+    """What Rasa shows for these responses (form questions, and the action server asking for
+    one by name) carries single-brace payloads that Rasa reads back as intent and entities,
+    and rendering them logs no error."""
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+    tracker = DialogueStateTracker.from_events("test", [], slots=domain.slots)
+    assert tracker.current_slot_values(), "Rasa only renders the buttons when there are slots"
+    # what rasa_sdk sends with `dispatcher.utter_message(response=...)`
+    sdk_fields = {"text": None, "buttons": [], "elements": [], "custom": {}, "template": None,
+                  "image": None, "attachment": None}
+    caplog.set_level(logging.ERROR)
+    with capture_logs() as logs:
+        # the capture sees the interpolator's error in this process (else the check is void)
+        interpolator.interpolate_text('/x{"a": "b"}', {"a": None})
+        assert [log["event"] for log in logs] == ["interpolator.interpolate.text"]
+        logs.clear()
+        caplog.clear()
+        rendered = []
+        for name in ENTITY_BUTTONS:
+            for channel, fields in (("socketio", {}), ("rest", sdk_fields)):
+                message = asyncio.run(nlg.generate(name, tracker, channel, **fields))
+                rendered.append((name, message["buttons"]))
+    assert logs == []
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    handler = RegexMessageHandler()
+    for name, buttons in rendered:
+        assert [b["payload"] for b in buttons] == [p for p, _, _ in ENTITY_BUTTONS[name]]
+        for payload, intent, entities in ENTITY_BUTTONS[name]:
+            [parsed] = handler.process([Message(data={TEXT: payload})], domain)
+            assert parsed.get(INTENT)["name"] == intent, payload
+            assert {e["entity"]: e["value"] for e in parsed.get(ENTITIES) or []} == entities
+
+
+def test_reply_buttons_carry_the_payloads_the_user_sends():
+    dispatcher = CollectingDispatcher()
+    Reply().add("utter_intake_clinician").add("utter_intake_offer_pregnancy").send(
+        dispatcher, DOMAIN)
+    payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert payloads == [p for p, _, _ in ENTITY_BUTTONS["utter_intake_offer_pregnancy"]]
+    assert "{{" in str(DOMAIN["responses"]["utter_intake_offer_pregnancy"]), "domain unchanged"
 
 
 def test_reply_is_one_message_and_a_bad_part_does_not_hide_the_rest():

@@ -252,6 +252,25 @@ def test_slash_commands_only_for_offered_buttons():
     guards.SETTINGS = Settings()
 
 
+def test_slash_commands_for_the_entity_buttons_of_domain_yml():
+    """domain.yml doubles the braces of JSON payloads (Rasa renders them single): the
+    payloads a click sends are accepted, others still read as words."""
+    from pathlib import Path
+
+    domain = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
+    sex = domain.responses["utter_ask_magnesium_profile_form_sex"][0]["buttons"]
+    assert sex[0]["payload"] == '/inform_profile{{"sex": "female"}}', "as written in the file"
+    guards.SETTINGS = Settings()
+    for clicked in ('/inform_profile{"sex": "female"}', '/inform_profile{"sex": "male"}',
+                    '/inform_profile{"life_stage": "pregnant"}',
+                    '/inform_profile{"life_stage": "lactating"}', "/inform_not_pregnant"):
+        assert guards.slash_command_allowed(clicked, domain), clicked
+    for unknown in ('/inform_profile{"sex": "other"}', '/inform_profile{"age": -5}',
+                    '/inform_profile{"sex": "female", "age": 3}', "/inform_profile",
+                    '/inform_profile{{"sex": "female"}}'):
+        assert not guards.slash_command_allowed(unknown, domain), unknown
+
+
 def test_settings_from_environment():
     assert Settings.from_env({}) == Settings()
     s = Settings.from_env({"ACTION_SERVER_TIMEOUT": "2.5", "MAX_MESSAGE_CHARS": "500",
