@@ -28,7 +28,7 @@ export PYTHONWARNINGS ?= ignore::DeprecationWarning
 # The venv is brought up to date whenever the lock file or the install script changes.
 VENV_STAMP := $(VENV)/.installed-$(shell cat requirements/lock.txt scripts/install.sh 2>/dev/null | sha256sum | cut -c1-16)
 
-.PHONY: help run test install build train bench shell lint validate unit-test story-test integration-test lock clean
+.PHONY: help run test install build train bench bench-variants shell lint validate unit-test story-test integration-test lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -85,6 +85,9 @@ system-deps: ## install the Debian packages the browser tests need (Chromium), i
 
 bench: install build train ## benchmark against a stock `rasa init` bot (about 15 min); writes bench/results/
 	$(PY) -m bench.run_bench
+
+bench-variants: install build train ## measure serving variants of our bot (about 10 min); bench/results/variants.md
+	$(PY) -m bench.variants
 
 shell: install build train ## talk to the assistant in this terminal
 	@scripts/run.sh --shell

@@ -13,7 +13,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
 
 RUN python -m venv /opt/venv && pip install --no-cache-dir uv==0.13.9
 COPY requirements/lock.txt /tmp/lock.txt
-RUN uv pip sync --python /opt/venv/bin/python /tmp/lock.txt && rm /tmp/lock.txt
+RUN uv pip sync --compile-bytecode --python /opt/venv/bin/python /tmp/lock.txt && rm /tmp/lock.txt
 
 WORKDIR /app
 # The NLU pipeline's entity extractor (nlu/) uses the nutrition core in actions/nutrition.

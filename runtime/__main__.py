@@ -12,7 +12,10 @@ scripts/run.sh, the test harness and deploy/ start the Rasa server this way inst
   secret that is short or a placeholder, stops the start with an error;
 - refuses SANIC_WORKERS > 1 with an in-memory tracker store (each worker process would
   hold its own half of every conversation);
-- switches Rasa's telemetry off unless RASA_TELEMETRY_ENABLED says otherwise.
+- switches Rasa's telemetry off unless RASA_TELEMETRY_ENABLED says otherwise;
+- installs the behaviour-preserving speed-ups of runtime/speedups.py unless
+  RUNTIME_SPEEDUPS=off (for measuring them, or as an escape hatch); skops is imported
+  before Rasa either way.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from collections.abc import Mapping, Sequence
 MIN_SECRET_CHARS = 24
 PLACEHOLDER_SECRETS = {"unset", "changeme", "change-me", "secret", "token", "rasatoken",
                        "password", "jwtsecret"}
+OFF = {"0", "off", "false", "no"}
 IN_MEMORY_TRACKER_TYPES = {"", "memory", "in_memory", "inmemory"}
 
 
@@ -126,7 +130,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     from runtime.guards import install
 
     install()
-    speedups.install()
+    if os.environ.get("RUNTIME_SPEEDUPS", "on").strip().lower() not in OFF:
+        speedups.install()
     sys.argv = ["rasa", *argv]
     from rasa.__main__ import main as rasa_main
 

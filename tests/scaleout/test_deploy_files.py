@@ -217,7 +217,8 @@ def test_helm_endpoints_render_to_a_file_rasa_reads(tmp_path, monkeypatch):
     from rasa.core.utils import AvailableEndpoints
 
     read = AvailableEndpoints.read_endpoints(str(rendered))
-    assert read.tracker_store.type == "sql" and read.tracker_store.url == "db"
+    assert read.tracker_store.type == "runtime.tracker_store.CachedSQLTrackerStore"
+    assert read.tracker_store.url == "db"
     assert read.tracker_store.kwargs["password"] == "pw"
     assert read.lock_store.type == "runtime.lock_store.AtomicRedisLockStore"
     assert read.lock_store.kwargs["password"] == "rpw"

@@ -1,0 +1,160 @@
+"""Measure variants of our bot's serving setup against each other (the levers of issue 7).
+
+    .venv/bin/python -m bench.variants [--duration 20] [--levels 1 20] [--only NAME ...]
+
+Each variant starts our bot as `make run` does (bench.run_bench.Bot), with another endpoints
+file and/or environment, and plays the test-story conversations at each concurrency level.
+The shipped setup is measured first and again last, so the drift of this shared machine
+during the run shows in the table. Variants needing PostgreSQL and Redis are skipped (and
+say so) when those are not reachable. Writes bench/results/variants.md and variants.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import socket
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from bench.run_bench import (
+    CACHE,
+    RESULTS,
+    ROOT,
+    Bot,
+    fmt,
+    load_conversations,
+    run_load,
+    versions,
+)
+
+SCALED_ENV = {
+    "DB_HOST": "127.0.0.1", "DB_PORT": "5432", "DB_USER": "postgres", "DB_PASSWORD": "",
+    "DB_NAME": "bench_variants", "DB_LOGIN_DB": "postgres",
+    "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_PASSWORD": "", "REDIS_DB": "3",
+    "REDIS_KEY_PREFIX": "benchvariants",
+    "ACTION_SERVER_SECRET": "bench-only-secret-0123456789abcdef",
+}
+
+
+@dataclass
+class Variant:
+    name: str
+    what: str
+    endpoints: str = "endpoints.yml"
+    env: dict[str, str] = field(default_factory=dict)
+    needs_services: bool = False
+
+
+VARIANTS = [
+    Variant("shipped", "as shipped: SQLite via runtime.tracker_store, runtime speed-ups"),
+    Variant("no-speedups", "RUNTIME_SPEEDUPS=off: Rasa's reply validation and dask runner",
+            env={"RUNTIME_SPEEDUPS": "off"}),
+    Variant("no-tracker-cache", "tracker cache off (cache_size: 0): pooled WAL SQLite only",
+            endpoints="bench/variants/endpoints.no-cache.yml"),
+    Variant("rasa-sql-store", "Rasa's own SQLTrackerStore on the same SQLite file",
+            endpoints="bench/variants/endpoints.rasa-sql.yml"),
+    Variant("in-memory", "in-memory tracker store (conversations lost on restart)",
+            endpoints="bench/variants/endpoints.in-memory.yml"),
+    Variant("compressed", "COMPRESS_ACTION_SERVER_REQUEST=true (gzip action calls)",
+            env={"COMPRESS_ACTION_SERVER_REQUEST": "true"}),
+    Variant("scaled-1-worker", "PostgreSQL + Redis profile, one Sanic worker",
+            endpoints="endpoints.scaled.yml", env=dict(SCALED_ENV), needs_services=True),
+    Variant("scaled-2-workers", "PostgreSQL + Redis profile, SANIC_WORKERS=2",
+            endpoints="endpoints.scaled.yml", env={**SCALED_ENV, "SANIC_WORKERS": "2"},
+            needs_services=True),
+]
+
+
+def reachable(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def measure(variant: Variant, levels: list[int], duration: float) -> dict:
+    bot = Bot("ours", ROOT, ROOT / "models" / "assistant.tar.gz",
+              ROOT / "tests" / "test_stories.yml", with_actions=True, shipped=True,
+              endpoints=variant.endpoints, extra_env=variant.env)
+    conversations = load_conversations(bot.stories)
+    logdir = CACHE / "logs" / f"variant-{variant.name}"
+    logdir.mkdir(parents=True, exist_ok=True)
+    result: dict = {"variant": variant.name, "what": variant.what, "load": []}
+    try:
+        bot.start(logdir)
+        result["startup_s"] = bot.startup_s
+        for users in levels:
+            res = asyncio.run(run_load(bot, conversations, users, duration,
+                                       tag=f"{variant.name}-{users}-{time.time_ns()}"))
+            summary = res.summary()
+            result["load"].append(summary)
+            print(f"    {users} users: {summary['throughput_rps']:.1f} req/s, "
+                  f"p50 {summary['p50_ms']:.1f} ms, errors {summary['errors']}", flush=True)
+        result.update(bot.memory())
+    finally:
+        bot.stop()
+    return result
+
+
+def report(data: dict) -> str:
+    levels = data["levels"]
+    head = " | ".join(f"{u} user{'s' if u > 1 else ''}: req/s, p50 ms" for u in levels)
+    lines = [
+        f"Measured {data['date']} on {data['versions']['cores']} cores, "
+        f"Python {data['versions']['python']}, Rasa {data['versions']['rasa']}; "
+        f"{data['duration']:.0f} s per level.",
+        "",
+        f"Command: `{data['command']}`",
+        "",
+        f"| variant | what changes | {head} | errors | start-up s | Rasa RSS MB |",
+        "|---|---|" + "---:|" * (len(levels) + 3),
+    ]
+    for row in data["results"]:
+        if "skipped" in row:
+            lines.append(f"| {row['variant']} | {row['what']} | "
+                         + " | ".join("-" for _ in levels) + f" | skipped: {row['skipped']} | | |")
+            continue
+        cells = [f"{fmt(s['throughput_rps'], 1)}, {fmt(s['p50_ms'], 1)}" for s in row["load"]]
+        errors = sum(s["errors"] for s in row["load"])
+        lines.append(f"| {row['variant']} | {row['what']} | " + " | ".join(cells)
+                     + f" | {errors} | {fmt(row['startup_s'], 1)} | {fmt(row['rasa_rss_mb'])} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=20.0)
+    parser.add_argument("--levels", type=int, nargs="+", default=[1, 20])
+    parser.add_argument("--only", nargs="*", default=[], help="variant names to run")
+    args = parser.parse_args()
+    chosen = [v for v in VARIANTS if not args.only or v.name in args.only]
+    if chosen and chosen[0].name == "shipped" and len(chosen) > 1:
+        chosen.append(Variant("shipped (again)", "as shipped, measured last for drift"))
+    services = reachable(5432) and reachable(6379)
+    results = []
+    for variant in chosen:
+        print(f"==> {variant.name}: {variant.what}", flush=True)
+        if variant.needs_services and not services:
+            results.append({"variant": variant.name, "what": variant.what,
+                            "skipped": "PostgreSQL or Redis not reachable on 127.0.0.1"})
+            continue
+        results.append(measure(variant, args.levels, args.duration))
+    data = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "versions": versions(), "duration": args.duration, "levels": args.levels,
+        "command": " ".join([".venv/bin/python -m bench.variants", *sys.argv[1:]]),
+        "results": results,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "variants.json").write_text(json.dumps(data, indent=2))
+    (RESULTS / "variants.md").write_text(report(data))
+    print(report(data))
+
+
+if __name__ == "__main__":
+    main()
