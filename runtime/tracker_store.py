@@ -24,8 +24,9 @@ This subclass changes three things, none of which changes what is stored:
    A cached tracker is handed out once: ``retrieve`` marks it as taken and only the
    ``save`` of that same object makes it available again, so two readers never share one
    object (a second reader meanwhile reads the database, as Rasa would). After a save that
-   starts a new session in an existing conversation the tracker is not kept, because Rasa
-   reads back only the latest session.
+   starts a session, what is kept is the tracker Rasa would read back (only the events
+   from the session's start, built from the JSON just written), or nothing when that
+   would need events of an earlier save.
 3. ``save`` knows from the cache how many events are stored already and skips Rasa's count
    query (without a cache entry it counts as Rasa does), and writes the new events, the same
    columns as Rasa, with one multi-row INSERT instead of the ORM's row-by-row flush.
@@ -154,38 +155,50 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                     session, sender_id, fetch_events_from_all_sessions=False
                 ).count()
             new_events = list(itertools.islice(tracker.events, stored, len(tracker.events)))
-            if new_events:
-                session.execute(
-                    self.SQLEvent.__table__.insert(),
-                    [self._row(sender_id, event) for event in new_events],
-                )
+            rows = [self._row(sender_id, event) for event in new_events]
+            if rows:
+                session.execute(self.SQLEvent.__table__.insert(), rows)
             last_id = self._last_event_id(session, sender_id)
             session.commit()
 
-        if last_id is None or not self._reads_back_unchanged(tracker, new_events):
+        read_back = self._as_rasa_reads_it(tracker, stored, rows)
+        if last_id is None or read_back is None:
             return  # the next retrieve reads the conversation from the database
+        cached, in_session = read_back
         self._cache[sender_id] = _Entry(
-            tracker=tracker,
-            saved_events=len(tracker.events),
-            stored_in_session=stored + len(new_events),
+            tracker=cached,
+            saved_events=len(cached.events),
+            stored_in_session=in_session,
             last_id=last_id,
         )
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
 
-    @staticmethod
-    def _reads_back_unchanged(tracker: DialogueStateTracker, new_events: list[Any]) -> bool:
-        """Would Rasa's ``retrieve`` give back exactly these events?
+    def _as_rasa_reads_it(self, tracker: DialogueStateTracker, stored: int,
+                          rows: list[dict[str, Any]]) -> tuple[DialogueStateTracker, int] | None:
+        """The tracker Rasa's ``retrieve`` would build after this save, and its event count.
 
-        It reads the events stamped at or after the latest ``SessionStarted``. When this save
-        started a session, that is the whole tracker only if no event is older than it (a
-        brand-new conversation); otherwise the next turn reads the database.
+        Rasa reads back the events stamped at or after the latest ``SessionStarted``. Without
+        a new session in this save that is the saved tracker itself. A save that starts a
+        session keeps only the events from its start: in a new conversation Rasa's own
+        ``action_session_start`` event is older than the ``SessionStarted`` it adds, so the
+        next turn gets the tracker without it. That tracker is built as Rasa builds it, from
+        the JSON just written; if it would need events stored by an earlier save, None (the
+        next turn reads the database).
         """
-        starts = [event for event in new_events if isinstance(event, SessionStarted)]
+        new_events = list(itertools.islice(tracker.events, stored, len(tracker.events)))
+        starts = [event.timestamp for event in new_events if isinstance(event, SessionStarted)]
         if not starts:
-            return True
-        start = starts[-1].timestamp
-        return all(event.timestamp >= start for event in tracker.events)
+            return tracker, stored + len(new_events)
+        start = starts[-1]
+        kept = [i for i, event in enumerate(tracker.events) if event.timestamp >= start]
+        if len(kept) == len(tracker.events):
+            return tracker, len(kept)
+        if not self.domain or not kept or kept[0] < stored:
+            return None
+        events = [json.loads(rows[i - stored]["data"]) for i in kept]
+        return DialogueStateTracker.from_dict(tracker.sender_id, events, self.domain.slots), \
+            len(kept)
 
     def _row(self, sender_id: str, event: Any) -> dict[str, Any]:
         """The columns Rasa's ``SQLTrackerStore.save`` writes for one event."""

@@ -128,6 +128,24 @@ def test_later_turns_reuse_the_saved_tracker_without_reading_the_events(tmp_path
     assert run(store.retrieve("carol")) is first  # served from memory
 
 
+def test_the_second_turn_of_a_new_conversation_is_served_from_memory_as_rasa_reads_it(
+        tmp_path):
+    path = tmp_path / "t.db"
+    store = cached(path)
+    run(play(store, "kim", turns=1))
+    second = run(store.retrieve("kim"))
+    assert store._cache["kim"].tracker is second and store._cache["kim"].handed_out
+    fresh = run(stock(path).retrieve("kim"))
+    # Rasa's read leaves out action_session_start (stamped before SessionStarted)
+    assert event_dicts(second) == event_dicts(fresh)
+    assert [e["event"] for e in event_dicts(second)][0] == "session_started"
+    user_turn(second, "second message", age=41)
+    run(store.save(second))
+    assert len(rows(path)) == 3 + 2 * 6  # nothing written twice
+    assert event_dicts(run(store.retrieve("kim"))) == event_dicts(
+        run(stock(path).retrieve("kim")))
+
+
 def test_a_second_reader_never_gets_the_object_a_turn_holds(tmp_path):
     store = cached(tmp_path / "t.db")
     run(play(store, "dave", turns=2))
