@@ -214,6 +214,21 @@ def test_cache_is_bounded_and_can_be_switched_off(tmp_path):
         run(stock(tmp_path / "b.db").retrieve("i1")))
 
 
+def test_cache_holds_a_bounded_number_of_events(tmp_path):
+    path = tmp_path / "t.db"
+    # A cached tracker holds what Rasa reads back: the session's events without the
+    # action_session_start before it, so 2 + 6 per turn.
+    store = cached(path, cache_events=39)
+    run(play(store, "long", turns=4))  # 26 events
+    assert store._cached_events == 26
+    run(play(store, "short", turns=2))  # 14 events: 40 > 39, so "long" is dropped
+    assert list(store._cache) == ["short"] and store._cached_events == 14
+    run(play(store, "longer", turns=7))  # 44 events, more than the whole cache: not kept
+    assert "longer" not in store._cache
+    tracker = run(store.retrieve("longer"))  # read from the database instead
+    assert event_dicts(tracker) == event_dicts(run(stock(path).retrieve("longer")))
+
+
 def test_sqlite_runs_in_wal_mode(tmp_path):
     store = cached(tmp_path / "t.db")
     with store.engine.connect() as connection:
