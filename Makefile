@@ -83,7 +83,7 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 system-deps: ## install the Debian packages the browser tests need (Chromium), if missing
 	@scripts/install-system-deps.sh
 
-bench: install build train ## benchmark against a stock `rasa init` bot (about 15 min); writes bench/results/
+bench: install build train ## benchmark against a stock `rasa init` bot (about 10 min); writes bench/results/
 	$(PY) -m bench.run_bench
 
 bench-variants: install build train ## measure serving variants of our bot (about 10 min); bench/results/variants.md
