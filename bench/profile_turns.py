@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.profile_turns [--rounds 3] [--profile out.prof]
 
-Starts the action server (`python -m runtime.actions` on a free port), loads the trained
+Starts the action server (`python -m runtime.actions` on a free port, as the tests' BotStack
+starts it), loads the trained
 model with endpoints.yml (tracker store in a temporary SQLite file) and the runtime guards
 and speed-ups as `python -m runtime` installs them, then plays every test story's user turns
 through `Agent.handle_message`, `--rounds` times, each conversation with a fresh sender.
@@ -21,28 +22,14 @@ import cProfile
 import logging
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
-from bench.run_bench import BIN, ROOT, load_conversations
-from tests.helpers.stack import free_port
-
-
-def wait_for(url: str, seconds: float = 60) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"no answer from {url}")
+from bench.run_bench import ROOT, load_conversations
+from tests.helpers.stack import BotStack
 
 
 async def play(agent, conversations, profile: cProfile.Profile | None = None) -> dict:
@@ -97,35 +84,23 @@ def main() -> None:
     args = parser.parse_args()
 
     os.chdir(ROOT)
-    from runtime.__main__ import OFF, import_skops_first
+    from runtime.__main__ import install_runtime
 
-    import_skops_first()
-    from runtime import speedups
-    from runtime.guards import install
-
-    install()
-    if os.environ.get("RUNTIME_SPEEDUPS", "on").strip().lower() not in OFF:
-        speedups.install()
+    install_runtime(os.environ)
     logging.disable(logging.WARNING)
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.WARNING)
 
-    port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, ACTION_ENDPOINT_URL=f"http://127.0.0.1:{port}/webhook",
-                   TRACKER_DB=str(Path(tmp) / "tracker.db"))
-        os.environ.update(env)
-        actions = subprocess.Popen(
-            [str(BIN / "python"), "-m", "runtime.actions", "--actions", "actions",
-             "--port", str(port)], cwd=ROOT, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stack = BotStack(workdir=Path(tmp))
+        os.environ.update(ACTION_ENDPOINT_URL=f"{stack.actions_url}/webhook",
+                          TRACKER_DB=str(Path(tmp) / "tracker.db"))
+        stack.start_actions()
         try:
-            wait_for(f"http://127.0.0.1:{port}/health")
             asyncio.run(measure(args, ROOT / "endpoints.yml"))
         finally:
-            actions.terminate()
-            actions.wait(timeout=20)
+            stack.stop_actions()
 
 
 if __name__ == "__main__":

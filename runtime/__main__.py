@@ -118,6 +118,18 @@ def import_skops_first() -> None:
         pass
 
 
+def install_runtime(env: Mapping[str, str]) -> None:
+    """Everything this program adds to Rasa in-process: the guards, and the speed-ups unless
+    RUNTIME_SPEEDUPS says off (skops imported first, before anything imports Rasa)."""
+    import_skops_first()
+    from runtime import speedups
+    from runtime.guards import install
+
+    install()
+    if env.get("RUNTIME_SPEEDUPS", "on").strip().lower() not in OFF:
+        speedups.install()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -126,12 +138,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         argv = api_arguments(argv, os.environ)
         check_workers(argv, os.environ)
 
-    from runtime import speedups
-    from runtime.guards import install
-
-    install()
-    if os.environ.get("RUNTIME_SPEEDUPS", "on").strip().lower() not in OFF:
-        speedups.install()
+    install_runtime(os.environ)
     sys.argv = ["rasa", *argv]
     from rasa.__main__ import main as rasa_main
 
