@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import socket
 import sys
 import time
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from bench.run_bench import (
     run_load,
     versions,
 )
+from tests.reliability.support import reachable
 
 SCALED_ENV = {
     "DB_HOST": "127.0.0.1", "DB_PORT": "5432", "DB_USER": "postgres", "DB_PASSWORD": "",
@@ -67,14 +67,6 @@ VARIANTS = [
             endpoints="endpoints.scaled.yml", env={**SCALED_ENV, "SANIC_WORKERS": "2"},
             needs_services=True),
 ]
-
-
-def reachable(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def measure(variant: Variant, levels: list[int], duration: float) -> dict:
