@@ -24,6 +24,7 @@ directory (a new ``meta.json``/``config.cfg``) is loaded afresh.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from jsonschema.exceptions import best_match
@@ -119,9 +120,7 @@ _spacy_models: dict[tuple[str, tuple[int, ...]], Any] = {}
 
 
 def _pipeline_stamp(name: str) -> tuple[int, ...]:
-    """Modification times of a pipeline directory's meta.json and config.cfg (() if none)."""
-    from pathlib import Path
-
+    """Modification times of a pipeline directory's meta.json and config.cfg (0 if missing)."""
     stamp = []
     for part in ("meta.json", "config.cfg"):
         try:

@@ -167,7 +167,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             last_id = self._last_event_id(session, sender_id)
             session.commit()
 
-        read_back = self._as_rasa_reads_it(tracker, stored, rows)
+        read_back = self._as_rasa_reads_it(tracker, stored, new_events, rows)
         if last_id is None or read_back is None:
             return  # the next retrieve reads the conversation from the database
         cached, in_session = read_back
@@ -192,8 +192,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             self._cached_events -= entry.saved_events
         return entry
 
-    def _as_rasa_reads_it(self, tracker: DialogueStateTracker, stored: int,
-                          rows: list[dict[str, Any]]) -> tuple[DialogueStateTracker, int] | None:
+    def _as_rasa_reads_it(
+        self, tracker: DialogueStateTracker, stored: int, new_events: list[Any],
+        rows: list[dict[str, Any]],
+    ) -> tuple[DialogueStateTracker, int] | None:
         """The tracker Rasa's ``retrieve`` would build after this save, and its event count.
 
         Rasa reads back the events stamped at or after the latest ``SessionStarted``. Without
@@ -202,9 +204,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         ``action_session_start`` event is older than the ``SessionStarted`` it adds, so the
         next turn gets the tracker without it. That tracker is built as Rasa builds it, from
         the JSON just written; if it would need events stored by an earlier save, None (the
-        next turn reads the database).
+        next turn reads the database). ``new_events`` are the tracker's events from index
+        ``stored`` on, written just now as ``rows``.
         """
-        new_events = list(itertools.islice(tracker.events, stored, len(tracker.events)))
         starts = [event.timestamp for event in new_events if isinstance(event, SessionStarted)]
         if not starts:
             return tracker, stored + len(new_events)
