@@ -277,11 +277,16 @@ def wait_until(predicate, timeout: float = 30.0, interval: float = 0.3) -> bool:
     return False
 
 
-def start_parallel(*starters) -> None:
-    """Run server start functions at once (each waits until its server answers)."""
+def start_parallel(*starters, together: bool = False) -> None:
+    """Run functions in threads at once (e.g. server starts, each waiting until its server
+    answers) and re-raise the first error. ``together``: all begin at the same moment
+    (a barrier), for races."""
     errors: list[BaseException] = []
+    barrier = threading.Barrier(len(starters)) if together else None
 
     def run(fn):
+        if barrier is not None:
+            barrier.wait()
         try:
             fn()
         except BaseException as error:  # re-raised below

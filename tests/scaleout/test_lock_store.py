@@ -9,12 +9,12 @@ steps, so clients racing like this can get the same ticket; see runtime/lock_sto
 from __future__ import annotations
 
 import secrets
-import threading
+from functools import partial
 
 import pytest
 
 from runtime.lock_store import AtomicRedisLockStore
-from tests.reliability.support import reachable
+from tests.reliability.support import reachable, start_parallel
 
 CLIENTS = 8
 TICKETS_EACH = 25
@@ -33,23 +33,8 @@ def stores():
 
 
 def _in_parallel(stores, work) -> None:
-    barrier = threading.Barrier(len(stores))
-    errors: list[BaseException] = []
-
-    def run(store):
-        barrier.wait()
-        try:
-            work(store)
-        except BaseException as error:  # re-raised below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(s,)) for s in stores]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if errors:
-        raise errors[0]
+    """``work(store)`` for every store in its own thread, all starting at the same moment."""
+    start_parallel(*(partial(work, store) for store in stores), together=True)
 
 
 def test_simultaneous_tickets_are_unique(stores):
