@@ -26,7 +26,7 @@ export PYTHONDONTWRITEBYTECODE ?= 1
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 
 # The venv is brought up to date whenever the lock file or the install script changes.
-VENV_STAMP := $(VENV)/.installed-$(shell cat requirements/lock.txt scripts/install.sh 2>/dev/null | sha256sum | cut -c1-16)
+VENV_STAMP := $(VENV)/.installed-$(shell cat requirements/lock.txt scripts/install.sh pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
 
 .PHONY: help run test install build train bench bench-variants shell lint validate unit-test story-test integration-test lock clean
 
@@ -41,7 +41,7 @@ test: install build validate lint unit-test train story-test integration-test ##
 
 install: $(VENV_STAMP) ## create .venv (Python 3.10) and install the locked dependencies
 
-$(VENV_STAMP): requirements/lock.txt scripts/install.sh
+$(VENV_STAMP): requirements/lock.txt scripts/install.sh pyproject.toml
 	@scripts/install.sh
 	@touch $@
 

@@ -1,4 +1,4 @@
-"""Action classes: thin adapters between Rasa and the nutrition core (actions/nutrition).
+"""Action classes: thin adapters between Rasa and the nutrition core (nutrition).
 
 Computed answers (this file, plus validation.py for the profile form):
 
@@ -28,13 +28,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import entities as ents
-from actions.nutrition.diary import diary_total
-from actions.nutrition.errors import (
+from actions.profile import Profile, sex_matters
+from actions.replies import Reply, mg, number, percent, quote, render, send_chart
+from nutrition.diary import diary_total
+from nutrition.errors import (
     FoodNotFound,
     InvalidAmount,
     UnknownSupplementForm,
 )
-from actions.nutrition.foods import (
+from nutrition.foods import (
     find_food,
     food_categories,
     food_info,
@@ -43,19 +45,17 @@ from actions.nutrition.foods import (
     magnesium_in_portion,
     rich_foods,
 )
-from actions.nutrition.intake import RecommendedIntake, recommended_intake, supplement_ul_mg
-from actions.nutrition.medications import condition_cautions
-from actions.nutrition.ratio import ratio_advice
-from actions.nutrition.supplements import (
+from nutrition.intake import RecommendedIntake, recommended_intake, supplement_ul_mg
+from nutrition.medications import condition_cautions
+from nutrition.ratio import ratio_advice
+from nutrition.supplements import (
     elemental_magnesium,
     form_info,
     resolve_form,
     supplement_forms,
 )
-from actions.nutrition.text import normalise
-from actions.nutrition.units import GRAMS_PER_UNIT
-from actions.profile import Profile, sex_matters
-from actions.replies import Reply, mg, number, percent, quote, render, send_chart
+from nutrition.text import normalise
+from nutrition.units import GRAMS_PER_UNIT
 
 CAUTION_SLOT = "medical_caution"
 # An adult age for the adult upper limit when the person's age isn't known (the core's

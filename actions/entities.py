@@ -22,7 +22,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.nutrition.quantities import NUMBER_WORDS, parse_number
+from nutrition.quantities import NUMBER_WORDS, parse_number
 
 Entity = dict[str, Any]
 
@@ -365,7 +365,7 @@ def unrecognised_chunks(text: str, entities: Iterable[Entity]) -> list[LeftOver]
 
 # ------------------------------------------------------------------------------ food categories
 
-# Words people use for the food table's categories (``actions.nutrition.foods``), checked on
+# Words people use for the food table's categories (``nutrition.foods``), checked on
 # the singular key form of the text; longer phrases first.
 CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
     ("whole grain", "whole_grains"),
@@ -404,7 +404,7 @@ CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
 
 def food_category(text: str, categories: Iterable[str]) -> str | None:
     """The food-table category a question names ("which nuts ..." -> "nuts_seeds")."""
-    from actions.nutrition.text import key_form
+    from nutrition.text import key_form
 
     known = set(categories)
     words = f" {key_form(text)} "

@@ -10,7 +10,7 @@ Slots (declared in the "# == computed answers" part of domain.yml):
   at once and offers to adjust).
 
 Every figure and every rule about which details matter comes from the nutrition core
-(:mod:`actions.nutrition.intake`); this module only asks it. No reply wording here: the
+(:mod:`nutrition.intake`); this module only asks it. No reply wording here: the
 checks return the names of domain responses and their placeholder values.
 """
 
@@ -22,9 +22,9 @@ from functools import lru_cache
 from typing import Any
 
 from actions.entities import AgeMention, NumberMention
-from actions.nutrition.data_files import load
-from actions.nutrition.errors import InvalidProfile
-from actions.nutrition.intake import RecommendedIntake, recommended_intake
+from nutrition.data_files import load
+from nutrition.errors import InvalidProfile
+from nutrition.intake import RecommendedIntake, recommended_intake
 
 SLOTS = ("age", "sex", "life_stage")
 SEXES = ("female", "male")

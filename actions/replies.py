@@ -4,7 +4,7 @@ Every sentence lives in the "# == computed answers" responses of ``domain.yml`` 
 ``{placeholders}``. An answer is built from several of them (figure, portion used, share of
 the target, source, clinician reminder) and sent as ONE chat message, so that a reader gets
 a single, complete answer instead of a string of bubbles. Buttons of the parts are kept, with
-the payloads a click sends (domain.yml doubles the braces of JSON payloads: actions/payloads.py).
+the payloads a click sends (domain.yml doubles the braces of JSON payloads: common/payloads.py).
 
 The figures come from the nutrition core; this module only formats numbers for reading
 ("1,200", "0.5", "77") and never computes a figure.
@@ -23,7 +23,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.payloads import buttons_as_sent
+from common.payloads import buttons_as_sent
 
 logger = logging.getLogger(__name__)
 

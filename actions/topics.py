@@ -2,12 +2,12 @@
 
 Thin adapter. The wording of every reply lives in ``domain.yml`` (responses named
 ``utter_topic_*``, with ``{placeholders}``); every figure comes from a data table in
-``actions/nutrition/data/``:
+``nutrition/data/``:
 
 * ``topic_facts.yml``       body stores, the studies, risk groups, ratio views;
 * ``reference_intakes.yml`` recommended intakes and the upper limit (IOM);
-* ``interactions.yml``      medicine timings (through :mod:`actions.nutrition.medications`);
-* ``supplement_forms.yml``  elemental share of a form (:mod:`actions.nutrition.supplements`).
+* ``interactions.yml``      medicine timings (through :mod:`nutrition.medications`);
+* ``supplement_forms.yml``  elemental share of a form (:mod:`nutrition.supplements`).
 
 The rule of each topic intent runs ``action_explain_topic`` and nothing else (in the profile
 form, the form then asks its question again). The action utters the reply itself:
@@ -35,9 +35,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
-from actions.nutrition import medications, supplements
-from actions.nutrition.data_files import load
-from actions.nutrition.errors import UnknownMedication
+from nutrition import medications, supplements
+from nutrition.data_files import load
+from nutrition.errors import UnknownMedication
 
 CAUTION_SLOT = "medical_caution"
 KIDNEY_CAUTION = "kidney disease"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Measure food-lookup throughput of actions.nutrition.find_food on one core.
+"""Measure food-lookup throughput of nutrition.find_food on one core.
 
 Usage (from the repository root)::
 
@@ -21,12 +21,11 @@ from pathlib import Path
 
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
+from nutrition.errors import FoodNotFound
+from nutrition.foods import find_food, food_surface_forms
+from nutrition.text import key_form
 
-from actions.nutrition.errors import FoodNotFound  # noqa: E402
-from actions.nutrition.foods import find_food, food_surface_forms  # noqa: E402
-from actions.nutrition.text import key_form  # noqa: E402
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 MENTIONS = REPO_ROOT / "tests" / "nutrition" / "food_mentions.yml"
 

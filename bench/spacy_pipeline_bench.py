@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
 
 TARGET_PER_SECOND = 5000
 COMMAND = ".venv/bin/python bench/spacy_pipeline_bench.py"

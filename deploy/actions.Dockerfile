@@ -10,6 +10,8 @@ USER root
 RUN pip install --no-cache-dir "PyYAML==6.0.2"
 WORKDIR /app
 COPY actions/ /app/actions/
+COPY nutrition/ /app/nutrition/
+COPY common/ /app/common/
 COPY runtime/__init__.py runtime/actions.py /app/runtime/
 USER 1001
 

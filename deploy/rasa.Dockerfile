@@ -16,9 +16,11 @@ COPY requirements/lock.txt /tmp/lock.txt
 RUN uv pip sync --compile-bytecode --python /opt/venv/bin/python /tmp/lock.txt && rm /tmp/lock.txt
 
 WORKDIR /app
-# The NLU pipeline's entity extractor (nlu/) uses the nutrition core in actions/nutrition.
+# The NLU pipeline's entity extractor (nlu/) uses the nutrition core (nutrition/); the
+# action code (actions/) is not part of this image.
 COPY config.yml domain.yml credentials.yml endpoints.scaled.yml ./
-COPY actions/ actions/
+COPY nutrition/ nutrition/
+COPY common/ common/
 COPY nlu/ nlu/
 COPY channels/ channels/
 COPY runtime/ runtime/

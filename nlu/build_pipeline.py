@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from nlu import PIPELINE_DIR, REPO_ROOT
+from nlu import patterns as pattern_module
 
 STAMP_FILE = "inputs.sha256"
 PATTERN_DIR = "patterns"
@@ -40,7 +41,7 @@ CONTEXT_FILE = "context.json"
 PIPELINE_NAME = "nutrition_entities"
 PIPELINE_VERSION = "1.0.0"
 
-NUTRITION_DIR = REPO_ROOT / "actions" / "nutrition"
+NUTRITION_DIR = REPO_ROOT / "nutrition"
 
 
 def input_files() -> list[Path]:
@@ -114,8 +115,6 @@ def make_nlp() -> Any:
 
 def build(out_dir: Path = PIPELINE_DIR) -> dict[str, Any]:
     """Build the pipeline into ``out_dir`` (replaced whole). Returns a summary."""
-    from nlu import patterns as pattern_module
-
     started = time.perf_counter()
     fingerprint = inputs_fingerprint()
     nlp = make_nlp()

@@ -34,6 +34,8 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
+from nutrition.quantities import parse_number
+
 logger = logging.getLogger(__name__)
 
 #: Split a unit or age abbreviation glued to a number ("100g", "1200mg", "54yo", "50s"),
@@ -385,8 +387,6 @@ class ContextEntities:
         return True
 
     def _number_value(self, doc: Doc, start: int, end: int) -> float | None:
-        from actions.nutrition.quantities import parse_number
-
         return parse_number(doc[start:end].text)
 
     def _age_ok(self, value: float | None) -> bool:

@@ -8,7 +8,7 @@ entity              dict (besides ``entity``, ``start``, ``end``)
 ==================  ======================================================================
 ``food``            ``value``: food key from the food table (``"pumpkin_seeds"``)
 ``amount``          ``value``: number; ``unit``: canonical unit from
-                    ``actions.nutrition.units`` (``"cup"``, ``"mg"``, ``"slice"``; a bare
+                    ``nutrition.units`` (``"cup"``, ``"mg"``, ``"slice"``; a bare
                     count before a food, "2 bananas", has ``"piece"``); for a dose of a
                     nutrient ("1200 mg calcium", "magnesium citrate 200 mg") also
                     ``role``: ``calcium`` | ``magnesium`` | ``vitamin_d`` | ``vitamin_k`` |
@@ -47,6 +47,10 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from nlu import vocab
+from nutrition.quantities import parse_number
+from nutrition.units import UNIT_SYNONYMS, canonical_unit, is_mass_unit
+
 logger = logging.getLogger(__name__)
 
 ENTITY_NAMES = {
@@ -82,9 +86,6 @@ def _ent_id(doc: Doc, ent: Span) -> str:
 
 
 def _amount(doc: Doc, ent: Span) -> dict[str, Any] | None:
-    from actions.nutrition.quantities import parse_number
-    from actions.nutrition.units import canonical_unit
-
     roles = _ent_id(doc, ent)
     tokens = list(ent)
     if len(roles) != len(tokens):
@@ -106,9 +107,6 @@ def _amount(doc: Doc, ent: Span) -> dict[str, Any] | None:
 
 
 def _age(doc: Doc, ent: Span) -> dict[str, Any] | None:
-    from actions.nutrition.quantities import parse_number
-    from nlu import vocab
-
     kind, _, roles = _ent_id(doc, ent).partition(":")
     tokens = list(ent)
     if len(roles) != len(tokens):
@@ -147,8 +145,6 @@ def _gap(doc: Doc, start: int, end: int) -> list[str]:
 
 def _dose_roles(doc: Doc, ents: list[Span], results: dict[int, dict[str, Any]]) -> None:
     """Give mass amounts the nutrient they are a dose of (see module docstring)."""
-    from actions.nutrition.units import is_mass_unit
-
     def nutrient_of(ent: Span) -> str | None:
         if ent.label_ == "NUTRIENT":
             return _ent_id(doc, ent)
@@ -177,8 +173,6 @@ def _dose_roles(doc: Doc, ents: list[Span], results: dict[int, dict[str, Any]]) 
 
 def _abbreviation(token: Any) -> bool:
     """True for a unit written as an abbreviation with a full stop ("Tbsp." "oz.")."""
-    from actions.nutrition.units import UNIT_SYNONYMS
-
     return not token.whitespace_ and f"{token.lower_}." in UNIT_SYNONYMS
 
 

@@ -5,12 +5,18 @@ Two kinds of vocabulary live here:
 1. Purely linguistic pattern words that belong to this package: how people state an age
    ("years old", "aged", "in my fifties"), sex and life-stage words, the little grammar of
    number phrases ("half a", "one and a half", "a couple of"), and known false friends.
-2. Thin adapters over the nutrition core (``actions/nutrition``), which is the one home of
+2. Thin adapters over the nutrition core (``nutrition``), which is the one home of
    the food table, unit names, number words, supplement forms and medicine names. Nothing
    in this module copies those tables; the adapters only read them.
 """
 
 from __future__ import annotations
+
+from nutrition.foods import food_surface_forms
+from nutrition.medications import medication_surface_forms
+from nutrition.quantities import NUMBER_WORDS
+from nutrition.supplements import supplement_surface_forms
+from nutrition.units import UNIT_SYNONYMS
 
 # ---------------------------------------------------------------------------------------
 # 1. Linguistic words owned here
@@ -478,9 +484,7 @@ BLOCK_PHRASES: tuple[tuple[str, ...], ...] = (
 
 
 def unit_surfaces() -> dict[str, str]:
-    """Unit surface form -> canonical unit (``actions.nutrition.units``)."""
-    from actions.nutrition.units import UNIT_SYNONYMS
-
+    """Unit surface form -> canonical unit (``nutrition.units``)."""
     return dict(UNIT_SYNONYMS)
 
 
@@ -491,27 +495,19 @@ def size_unit_names() -> frozenset[str]:
 
 def number_words() -> tuple[str, ...]:
     """Number words the core's ``parse_number`` reads ("one" ... "thousand", "dozen")."""
-    from actions.nutrition.quantities import NUMBER_WORDS
-
     return tuple(sorted(w for w in NUMBER_WORDS if w not in NUMBER_WORDS_EXCLUDED))
 
 
 def food_surfaces() -> dict[str, str]:
     """Food surface form (name, synonym, plural) -> food key, from the core's food table."""
-    from actions.nutrition.foods import food_surface_forms
-
     return dict(food_surface_forms())
 
 
 def supplement_surfaces() -> dict[str, str]:
-    """Supplement-form surface -> form key (``actions.nutrition.supplements``)."""
-    from actions.nutrition.supplements import supplement_surface_forms
-
+    """Supplement-form surface -> form key (``nutrition.supplements``)."""
     return {surface: value[0] for surface, value in supplement_surface_forms().items()}
 
 
 def medication_surfaces() -> dict[str, tuple[str, str]]:
-    """Medicine surface -> (drug key, class key) (``actions.nutrition.medications``)."""
-    from actions.nutrition.medications import medication_surface_forms
-
+    """Medicine surface -> (drug key, class key) (``nutrition.medications``)."""
     return {surface: tuple(value) for surface, value in medication_surface_forms().items()}

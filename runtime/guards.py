@@ -62,7 +62,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from sanic import response
 
-from actions.payloads import buttons_as_sent
+from common.payloads import buttons_as_sent
 from runtime.settings import Settings
 
 logger = logging.getLogger("runtime")

@@ -26,3 +26,6 @@ echo "==> installing locked dependencies (requirements/lock.txt); the first time
 # PYTHONDONTWRITEBYTECODE, so without it every start of a server compiled Rasa,
 # TensorFlow and the rest again (BENCHMARKS.md: start-up).
 .venv/bin/uv pip sync --compile-bytecode --python .venv/bin/python requirements/lock.txt
+# The project itself, editable (pyproject.toml): its packages import from any folder.
+# No build isolation, so the locked setuptools builds it and nothing else is downloaded.
+.venv/bin/uv pip install --quiet --no-deps --no-build-isolation --python .venv/bin/python -e .

@@ -20,8 +20,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from structlog.testing import capture_logs
 
 from actions import entities as ents
-from actions.nutrition.foods import food_categories
 from actions.replies import Reply, mg, number, percent, quote, send_chart
+from nutrition.foods import food_categories
 from tests.actions.computed_support import DOMAIN, ent, make_tracker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,7 +100,7 @@ ENTITY_BUTTONS = {
 
 def test_every_button_payload_with_braces_doubles_them():
     # Rasa renders "{{" / "}}" as "{" / "}" quietly; a single "{" is taken for a slot
-    # placeholder and logs an error (actions/payloads.py).
+    # placeholder and logs an error (common/payloads.py).
     for name, variants in DOMAIN["responses"].items():
         for variant in variants:
             for button in variant.get("buttons") or []:

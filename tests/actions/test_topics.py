@@ -25,7 +25,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import topics
-from actions.nutrition.data_files import load
+from nutrition.data_files import load
 
 ROOT = Path(__file__).resolve().parents[2]
 RULE_FILES = [ROOT / "data" / "rules" / "topics.yml", ROOT / "data" / "rules" / "safety.yml"]
@@ -367,7 +367,7 @@ def test_recommended_intakes_come_from_reference_intakes():
 
 
 def test_supplement_form_percentages_are_computed_by_the_core():
-    from actions.nutrition.supplements import elemental_fraction
+    from nutrition.supplements import elemental_fraction
 
     text = reply("ask_supplement_forms")
     assert f"({round(100 * elemental_fraction('oxide'), 1)}%)" in text
@@ -390,7 +390,7 @@ def test_interaction_overview_timings_come_from_the_interaction_table():
 
 
 def test_deficiency_and_toxicity_signs_match_the_core_tables():
-    from actions.nutrition.medications import deficiency_signs, toxicity_facts
+    from nutrition.medications import deficiency_signs, toxicity_facts
 
     deficiency = domain().responses["utter_topic_deficiency_signs"][0]["text"]
     for sign in deficiency_signs()["early"] + deficiency_signs()["later"]:

@@ -1,15 +1,8 @@
-"""Fixtures of the spaCy pipeline tests: the repository root on sys.path and a built pipeline."""
+"""Fixtures of the spaCy pipeline tests: a built pipeline."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
 
 
 @pytest.fixture(scope="session")

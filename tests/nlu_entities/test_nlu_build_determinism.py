@@ -92,15 +92,15 @@ def test_up_to_date_build_is_skipped_and_changed_inputs_rebuild(
 def test_fingerprint_follows_the_inputs(tmp_path, monkeypatch):
     from nlu import build_pipeline
 
-    data = tmp_path / "actions" / "nutrition" / "data"
+    data = tmp_path / "nutrition" / "data"
     data.mkdir(parents=True)
     (tmp_path / "nlu").mkdir()
     (tmp_path / "nlu" / "patterns.py").write_text("# v1\n")
     (data / "foods.json").write_text('{"foods": []}')
     monkeypatch.setattr(build_pipeline, "REPO_ROOT", tmp_path)
-    monkeypatch.setattr(build_pipeline, "NUTRITION_DIR", tmp_path / "actions" / "nutrition")
+    monkeypatch.setattr(build_pipeline, "NUTRITION_DIR", tmp_path / "nutrition")
     names = [p.relative_to(tmp_path).as_posix() for p in build_pipeline.input_files()]
-    assert names == ["actions/nutrition/data/foods.json", "nlu/patterns.py"]
+    assert names == ["nutrition/data/foods.json", "nlu/patterns.py"]
     first = build_pipeline.inputs_fingerprint()
     assert build_pipeline.inputs_fingerprint() == first
     (data / "foods.json").write_text('{"foods": [1]}')

@@ -41,10 +41,10 @@ def test_labelled_set_is_big_and_covers_every_entity_type():
 
 def test_labels_use_the_project_vocabularies():
     """Every gold value is a real key, so a label cannot silently drift from the data."""
-    from actions.nutrition.foods import food_keys
-    from actions.nutrition.medications import medication_surface_forms
-    from actions.nutrition.supplements import supplement_forms
-    from actions.nutrition.units import CANONICAL_UNITS
+    from nutrition.foods import food_keys
+    from nutrition.medications import medication_surface_forms
+    from nutrition.supplements import supplement_forms
+    from nutrition.units import CANONICAL_UNITS
 
     foods = set(food_keys())
     forms = set(supplement_forms())

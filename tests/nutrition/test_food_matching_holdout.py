@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import yaml
 
-from actions.nutrition.errors import FoodNotFound
-from actions.nutrition.foods import find_food, food_keys
+from nutrition.errors import FoodNotFound
+from nutrition.foods import find_food, food_keys
 from tests.nutrition.paths import REPO_ROOT
 
 HOLDOUT_FILE = REPO_ROOT / "tests" / "nutrition" / "food_mentions_holdout.yml"

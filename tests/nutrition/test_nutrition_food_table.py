@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 
 import pytest
 import yaml
 
-from actions.nutrition.data_files import DATA_DIR
-from actions.nutrition.foods import magnesium_in_portion
-from actions.nutrition.text import key_form
-from actions.nutrition.units import CANONICAL_UNITS
-from tests.nutrition.paths import REPO_ROOT, SHARED_DIR, needs_sr28
+from nutrition import food_table
+from nutrition.data_files import DATA_DIR
+from nutrition.foods import magnesium_in_portion
+from nutrition.text import key_form
+from nutrition.units import CANONICAL_UNITS
+from tests.nutrition.paths import SHARED_DIR, needs_sr28
 
 TABLE = json.loads((DATA_DIR / "foods.json").read_text(encoding="utf-8"))
 SELECTION = yaml.safe_load((DATA_DIR / "food_selection.yml").read_text(encoding="utf-8"))
@@ -21,14 +21,6 @@ CATEGORIES = {
     "nuts_seeds", "greens_vegetables", "legumes", "whole_grains", "grains_breads",
     "fish_seafood", "meat_poultry", "dairy_eggs", "fruit", "drinks", "other",
 }
-
-
-def _load_generator():
-    path = REPO_ROOT / "scripts" / "build_food_table.py"
-    spec = importlib.util.spec_from_file_location("build_food_table", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_table_cites_sr28_and_names_its_generator():
@@ -129,7 +121,7 @@ def test_per_serving_figures_match_ods(food, amount, unit, expected, tolerance):
 
 @needs_sr28
 def test_shipped_table_equals_generator_output():
-    generator = _load_generator()
+    generator = food_table
     fresh = generator.render(generator.build_table(SHARED_DIR))
     shipped = (DATA_DIR / "foods.json").read_text(encoding="utf-8")
     assert fresh == shipped, "foods.json is stale: run scripts/build_food_table.py"
@@ -137,7 +129,7 @@ def test_shipped_table_equals_generator_output():
 
 @needs_sr28
 def test_magnesium_values_equal_sr28_abbrev():
-    generator = _load_generator()
+    generator = food_table
     abbrev = generator.read_abbrev(SHARED_DIR / "data" / "usda-sr28" / "ABBREV.csv")
     for food in TABLE["foods"]:
         row = abbrev[food["ndb"]]
@@ -147,7 +139,7 @@ def test_magnesium_values_equal_sr28_abbrev():
 
 @needs_sr28
 def test_generator_rejects_unknown_ndb(tmp_path):
-    generator = _load_generator()
+    generator = food_table
     broken = dict(SELECTION)
     broken["foods"] = [dict(SELECTION["foods"][0], ndb="99999")]
     path = tmp_path / "selection.yml"
@@ -158,7 +150,7 @@ def test_generator_rejects_unknown_ndb(tmp_path):
 
 @needs_sr28
 def test_generator_rejects_shared_surface_forms(tmp_path):
-    generator = _load_generator()
+    generator = food_table
     broken = dict(SELECTION)
     first, second = (dict(entry) for entry in SELECTION["foods"][:2])
     second["syn"] = list(second.get("syn", [])) + [first["name"]]
@@ -170,7 +162,7 @@ def test_generator_rejects_shared_surface_forms(tmp_path):
 
 
 def test_portion_unit_parser_reads_usda_measures():
-    generator = _load_generator()
+    generator = food_table
     cases = {
         "cup, chopped": "cup", "oz": "oz", 'medium (7" to 7-7/8" long)': "medium",
         "tbsp": "tbsp", "fl oz": "fl_oz", "NLEA serving": "serving",

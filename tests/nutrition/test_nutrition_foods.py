@@ -7,8 +7,8 @@ import time
 import pytest
 import yaml
 
-from actions.nutrition.errors import FoodNotFound, InvalidAmount, NutritionError
-from actions.nutrition.foods import (
+from nutrition.errors import FoodNotFound, InvalidAmount, NutritionError
+from nutrition.foods import (
     HANDFUL_GRAMS,
     find_food,
     food_categories,
@@ -216,7 +216,7 @@ def test_rich_foods_can_be_capped_per_category():
 
 
 def test_portion_words_are_plural_for_several_items():
-    from actions.nutrition.foods import magnesium_in_portion, quantity_words
+    from nutrition.foods import magnesium_in_portion, quantity_words
 
     assert quantity_words(2, "slice") == "2 slices"
     assert quantity_words(1, "slice") == "1 slice"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from actions.nutrition.diary import diary_total, gap_suggestions
-from actions.nutrition.errors import FoodNotFound, InvalidAmount, InvalidProfile, NutritionError
-from actions.nutrition.foods import magnesium_in_portion
-from actions.nutrition.intake import recommended_intake, supplement_ul_mg
-from actions.nutrition.ratio import ratio_advice
+from nutrition.diary import diary_total, gap_suggestions
+from nutrition.errors import FoodNotFound, InvalidAmount, InvalidProfile, NutritionError
+from nutrition.foods import magnesium_in_portion
+from nutrition.intake import recommended_intake, supplement_ul_mg
+from nutrition.ratio import ratio_advice
 
 # (age_years, age_months, sex, pregnant, lactating) -> (mg, kind)
 MAGNESIUM_TABLE = [

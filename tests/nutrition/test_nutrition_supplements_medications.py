@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.nutrition.errors import InvalidAmount, UnknownMedication, UnknownSupplementForm
-from actions.nutrition.medications import (
+from nutrition.errors import InvalidAmount, UnknownMedication, UnknownSupplementForm
+from nutrition.medications import (
     condition_cautions,
     deficiency_signs,
     find_medication,
@@ -13,7 +13,7 @@ from actions.nutrition.medications import (
     medication_surface_forms,
     toxicity_facts,
 )
-from actions.nutrition.supplements import (
+from nutrition.supplements import (
     elemental_fraction,
     elemental_magnesium,
     supplement_forms,

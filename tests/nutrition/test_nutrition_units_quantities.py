@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from actions.nutrition.quantities import parse_number
-from actions.nutrition.units import (
+from nutrition.quantities import parse_number
+from nutrition.units import (
     GRAMS_PER_UNIT,
     ML_PER_UNIT,
     UNIT_SYNONYMS,

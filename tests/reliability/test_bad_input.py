@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from actions.payloads import as_sent
+from common.payloads import as_sent
 from runtime.settings import Settings
 from tests.reliability.support import (
     FORM_TRIGGER,

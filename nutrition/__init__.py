@@ -1,7 +1,7 @@
 """Nutrition core of the assistant: reference intakes, foods, supplements.
 
 Pure Python (no Rasa imports). Figures come from the cited data tables in
-``actions/nutrition/data/``; nothing here holds reply wording. Every error is
+``nutrition/data/``; nothing here holds reply wording. Every error is
 a :class:`NutritionError` whose message can be shown to a user.
 """
 

@@ -14,7 +14,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 @cache
 def load(name: str) -> Any:
-    """Load ``actions/nutrition/data/<name>`` (YAML or JSON) and return it.
+    """Load ``nutrition/data/<name>`` (YAML or JSON) and return it.
 
     The returned object is shared: callers must not modify it.
     """
