@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import json
 
 import pytest
@@ -15,7 +14,6 @@ from nutrition.foods import food_keys, magnesium_in_portion
 from nutrition.intake import recommended_intake
 from nutrition.ratio import ratio_advice
 from nutrition.supplements import elemental_magnesium, supplement_forms
-from tests.nutrition.paths import REPO_ROOT
 
 FOODS = json.loads((DATA_DIR / "foods.json").read_text(encoding="utf-8"))["foods"]
 KEYS = food_keys()
@@ -119,18 +117,3 @@ def test_ratio_arithmetic(calcium, magnesium):
 def test_elemental_magnesium_is_a_fraction_of_the_compound(form, compound):
     result = elemental_magnesium(form, compound)
     assert 0 <= result.elemental_mg <= compound * 0.61 + 0.05
-
-
-def test_nutrition_package_never_imports_rasa():
-    paths = sorted((REPO_ROOT / "nutrition").rglob("*.py"))
-    assert len(paths) > 10
-    for path in paths:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""]
-            else:
-                continue
-            assert not any(n.split(".")[0] in {"rasa", "rasa_sdk", "spacy"} for n in names), path
