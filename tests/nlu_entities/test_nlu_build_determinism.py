@@ -100,7 +100,7 @@ def test_fingerprint_follows_the_inputs(tmp_path, monkeypatch):
     monkeypatch.setattr(build_pipeline, "REPO_ROOT", tmp_path)
     monkeypatch.setattr(build_pipeline, "NUTRITION_DIR", tmp_path / "nutrition")
     names = [p.relative_to(tmp_path).as_posix() for p in build_pipeline.input_files()]
-    assert names == ["nutrition/data/foods.json", "nlu/patterns.py"]
+    assert names == ["nlu/patterns.py", "nutrition/data/foods.json"]
     first = build_pipeline.inputs_fingerprint()
     assert build_pipeline.inputs_fingerprint() == first
     (data / "foods.json").write_text('{"foods": [1]}')
