@@ -58,8 +58,6 @@ ITEM_NOUNS = frozenset(
     """.split()
 )
 
-SIZE_WORDS = ("small", "medium", "large", "extra large", "jumbo")
-
 
 class SelectionError(ValueError):
     """The selection file and SR28 disagree (unknown NDB, missing figure, ...)."""

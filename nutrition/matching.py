@@ -17,7 +17,7 @@ All candidate scores are in [0, 1]; a key's score is its best form's score.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .text import key_form
@@ -257,8 +257,3 @@ class NameIndex:
         for target, _ in ranked:
             score = _similarity(compact, target)
             offer(self._compact[target], min(score, 0.95), self._compact_to_form[target])
-
-
-def build_index(pairs: Iterable[tuple[str, str]]) -> NameIndex:
-    """Build a :class:`NameIndex` from ``(surface, key)`` pairs."""
-    return NameIndex(dict(pairs))

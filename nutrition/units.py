@@ -202,11 +202,3 @@ def is_mass_unit(unit: str | None) -> bool:
     return unit in GRAMS_PER_UNIT
 
 
-def is_volume_unit(unit: str | None) -> bool:
-    """True when ``unit`` is a canonical volume unit (ml, l, cup, tbsp, ...)."""
-    return unit in ML_PER_UNIT
-
-
-def unit_surface_forms() -> dict[str, str]:
-    """Return a copy of :data:`UNIT_SYNONYMS` (surface form -> canonical unit)."""
-    return dict(UNIT_SYNONYMS)
