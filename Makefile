@@ -54,8 +54,9 @@ train: install build ## train the model, only when data, domain or config change
 validate: install ## rasa data validate; any warning fails (scripts/validate.py says which are exempt)
 	$(PY) scripts/validate.py
 
-lint: install ## ruff over the Python code
+lint: install ## ruff over the Python code, mypy (strict) over nutrition/ and actions/
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 unit-test: install build services ## pytest without running servers
 	$(PY) -m pytest -m "not integration"
