@@ -45,6 +45,11 @@ def number(value: Any, decimals: int = 1) -> str:
     return f"{rounded:,.{decimals}f}".rstrip("0").rstrip(".")
 
 
+def years(value: float, decimals: int = 1) -> str:
+    """A length of time: ``1 -> "1 year"``, ``2 -> "2 years"``."""
+    return f"{number(value, decimals)} {'year' if float(value) == 1 else 'years'}"
+
+
 def mg(value: Any) -> str:
     """Milligrams: whole numbers from 10 mg up, one decimal below (``7.2``, ``77``)."""
     if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 10:

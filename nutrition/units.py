@@ -197,6 +197,13 @@ def unit_kind(unit: str) -> str:
     raise KeyError(unit)
 
 
+def mass_in_mg(amount: float | None, unit: object) -> float | None:
+    """A mass in milligrams (``None`` when there is no amount or ``unit`` is no mass unit)."""
+    if amount is None or not isinstance(unit, str) or unit not in GRAMS_PER_UNIT:
+        return None
+    return amount * GRAMS_PER_UNIT[unit] / GRAMS_PER_UNIT["mg"]
+
+
 def is_mass_unit(unit: str | None) -> bool:
     """True when ``unit`` is a canonical mass unit (g, mg, kg, oz, lb)."""
     return unit in GRAMS_PER_UNIT

@@ -26,7 +26,10 @@ from tests.actions.computed_support import DOMAIN, ent, make_tracker
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTIONS_DIR = ROOT / "actions"
-MY_MODULES = ["actions.py", "validation.py", "profile.py", "replies.py", "entities.py"]
+MY_MODULES = [
+    "base.py", "intake.py", "foods.py", "supplements.py", "validation.py", "replies.py",
+    "entities.py",
+]
 MY_PREFIXES = (
     "utter_ask_magnesium_profile_form_", "utter_profile_", "utter_intake_", "utter_caution_",
     "utter_food_", "utter_amount_", "utter_rich_foods_", "utter_diary_", "utter_ratio_",
