@@ -93,7 +93,7 @@ class AgeMention:
 
 def age_mention(entities: Iterable[Entity]) -> AgeMention | None:
     for entity in of_type(entities, "age"):
-        unit = entity.get("unit") if entity.get("unit") in ("years", "months") else "years"
+        unit = "months" if entity.get("unit") == "months" else "years"
         return AgeMention(
             raw=entity.get("value"),
             value=finite_number(entity.get("value")),

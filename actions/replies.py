@@ -88,7 +88,8 @@ def template(domain: Mapping[str, Any] | None, name: str) -> dict[str, Any]:
         variants = _file_responses().get(name) or []
     if not variants:
         raise KeyError(f"no response named {name!r} in the domain")
-    return variants[0]
+    first: dict[str, Any] = variants[0]
+    return first
 
 
 def render(
@@ -156,7 +157,7 @@ class Reply:
 
 def wants_chart(tracker: Tracker) -> bool:
     """Only the website widget (socket.io) draws charts; other channels get text only."""
-    return tracker.get_latest_input_channel() == CHART_CHANNEL
+    return bool(tracker.get_latest_input_channel() == CHART_CHANNEL)
 
 
 def send_chart(

@@ -36,7 +36,8 @@ _SEX_WORDS = {
 
 
 def _table() -> dict[str, Any]:
-    return load(_FILE)
+    table: dict[str, Any] = load(_FILE)
+    return table
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,11 @@ def age_in_months(age_years: object = None, age_months: object = None) -> float:
     for value, factor, name in ((age_years, 12.0, "years"), (age_months, 1.0, "months")):
         if value is None:
             continue
-        is_number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not is_number or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             raise InvalidProfile(f"The age in {name} must be a number.")
         if value < 0:
             raise InvalidProfile("An age can't be negative.")
@@ -111,16 +115,20 @@ def _band(rows: list[dict[str, Any]], months: float) -> dict[str, Any]:
 
 
 def _sexed(row: dict[str, Any], sex: str | None, state: str | None, what: str) -> float:
+    figure: float
     if state is not None:
-        return row[state]
+        figure = row[state]
+        return figure
     if row["male"] == row["female"]:
-        return row["male"]
+        figure = row["male"]
+        return figure
     if sex is None:
         raise InvalidProfile(
             f"For {row['label']} the {what} figure differs for males and females; "
             "please tell me which applies."
         )
-    return row[sex]
+    figure = row[sex]
+    return figure
 
 
 def recommended_intake(
@@ -193,7 +201,8 @@ def supplement_ul_mg(
 ) -> float | None:
     """Supplemental magnesium UL for an age (``None`` = not established, infants)."""
     months = age_in_months(age_years, age_months)
-    return _band(_table()["magnesium_supplement_ul"], months)["mg"]
+    ul: float | None = _band(_table()["magnesium_supplement_ul"], months)["mg"]
+    return ul
 
 
 # ------------------------------------------------------------------------------ table rules

@@ -18,7 +18,8 @@ _FILE = "interactions.yml"
 
 
 def _table() -> dict[str, Any]:
-    return load(_FILE)
+    table: dict[str, Any] = load(_FILE)
+    return table
 
 
 def medication_classes() -> list[str]:
