@@ -114,6 +114,23 @@ def _band(rows: list[dict[str, Any]], months: float) -> dict[str, Any]:
     raise InvalidProfile("That age is outside the reference tables.")  # pragma: no cover
 
 
+def band_row(table_name: str, age_months: float) -> dict[str, Any]:
+    """The row of an age-banded table (``magnesium``, ``calcium``, ``vitamin_d``,
+    ``magnesium_supplement_ul``, ...) that covers an age in months."""
+    return _band(_table()[table_name], age_months)
+
+
+def oldest_row(table_name: str) -> dict[str, Any]:
+    """The last row of an age-banded table (its oldest ages)."""
+    row: dict[str, Any] = _table()[table_name][-1]
+    return row
+
+
+def table_source(key: str) -> str:
+    """The source note of one part of the table (``magnesium``, ``magnesium_ul``, ...)."""
+    return str(_table()["source"][key])
+
+
 def _sexed(row: dict[str, Any], sex: str | None, state: str | None, what: str) -> float:
     figure: float
     if state is not None:

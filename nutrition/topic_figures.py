@@ -5,8 +5,9 @@ as figures), :class:`YearsSpan` (a duration in years) or strings (a source's nam
 publication). Formatting them for reading is the actions' job; the wording is in the domain.
 
 Tables: ``topic_facts.yml`` (body stores, studies, risk groups, ratio views),
-``reference_intakes.yml`` (intakes and upper limits), ``interactions.yml`` (medicine
-timings), ``supplement_forms.yml`` (elemental share of a form).
+``reference_intakes.yml`` (intakes and upper limits, through :mod:`nutrition.intake`),
+``interactions.yml`` (medicine timings), ``supplement_forms.yml`` (elemental share of a
+form).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .data_files import load
+from .intake import band_row, oldest_row, table_source
 from .medications import MedicationInteraction
 from .supplements import elemental_fraction
 
@@ -49,22 +51,9 @@ def _facts() -> dict[str, Any]:
     return facts
 
 
-def _intakes() -> dict[str, Any]:
-    intakes: dict[str, Any] = load("reference_intakes.yml")
-    return intakes
-
-
 def _interactions() -> dict[str, Any]:
     interactions: dict[str, Any] = load("interactions.yml")
     return interactions
-
-
-def _band(table: list[dict[str, Any]], age_months: int) -> dict[str, Any]:
-    """The row of an age-banded table (half-open ``[from_months, to_months)``)."""
-    for row in table:
-        if row["from_months"] <= age_months < row["to_months"]:
-            return row
-    raise LookupError(f"no age band covers {age_months} months")
 
 
 def _from_age(row: dict[str, Any]) -> float:
@@ -73,7 +62,7 @@ def _from_age(row: dict[str, Any]) -> float:
 
 def _older_adult_months() -> int:
     """First month of the oldest magnesium band (the "51+ years" row)."""
-    return int(_intakes()["magnesium"][-1]["from_months"])
+    return int(oldest_row("magnesium")["from_months"])
 
 
 def body_figures() -> Figures:
@@ -120,24 +109,22 @@ def risk_figures() -> Figures:
 
 def rda_figures() -> Figures:
     """The magnesium RDA of the oldest band (older adults)."""
-    intakes = _intakes()
-    row = _band(intakes["magnesium"], _older_adult_months())
+    row = band_row("magnesium", _older_adult_months())
     return {
         "rda_older_from_age": _from_age(row),
         "rda_older_women": row["female"],
         "rda_older_men": row["male"],
-        "rda_source": short_source(intakes["source"]["magnesium"]),
+        "rda_source": short_source(table_source("magnesium")),
     }
 
 
 def ul_figures() -> Figures:
     """The supplemental magnesium upper limit of the band that covers adults."""
-    intakes = _intakes()
-    row = _band(intakes["magnesium_supplement_ul"], _older_adult_months())
+    row = band_row("magnesium_supplement_ul", _older_adult_months())
     return {
         "ul_mg": row["mg"],
         "ul_from_age": _from_age(row),
-        "ul_source": short_source(intakes["source"]["magnesium_ul"]),
+        "ul_source": short_source(table_source("magnesium_ul")),
     }
 
 
@@ -153,11 +140,9 @@ def ratio_figures() -> Figures:
 
 def companion_figures() -> Figures:
     """Calcium and vitamin D for older adults (IOM 2011), with the ratio opinion."""
-    intakes = _intakes()
     older = _older_adult_months()
-    calcium, vitamin_d = intakes["calcium"], intakes["vitamin_d"]
-    calcium_older, calcium_oldest = _band(calcium, older), calcium[-1]
-    vitamin_d_older, vitamin_d_oldest = _band(vitamin_d, older), vitamin_d[-1]
+    calcium_older, calcium_oldest = band_row("calcium", older), oldest_row("calcium")
+    vitamin_d_older, vitamin_d_oldest = band_row("vitamin_d", older), oldest_row("vitamin_d")
     return {
         "older_from_age": float(older // 12),
         "oldest_from_age": _from_age(calcium_oldest),
@@ -168,7 +153,7 @@ def companion_figures() -> Figures:
         "vitamin_d_older_iu": vitamin_d_older["iu"],
         "vitamin_d_oldest_mcg": vitamin_d_oldest["mcg"],
         "vitamin_d_oldest_iu": vitamin_d_oldest["iu"],
-        "calcium_vitamin_d_source": short_source(intakes["source"]["calcium"]),
+        "calcium_vitamin_d_source": short_source(table_source("calcium")),
         **ratio_figures(),
     }
 
