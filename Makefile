@@ -54,8 +54,9 @@ train: install build ## train the model, only when data, domain or config change
 validate: install ## rasa data validate; any warning fails (scripts/validate.py says which are exempt)
 	$(PY) scripts/validate.py
 
-lint: install ## ruff, and the import rules between the layers (docs/ARCHITECTURE.md)
+lint: install ## ruff, mypy (strict) over nutrition/ and actions/, the import rules between the layers
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
 unit-test: install build services ## pytest without running servers

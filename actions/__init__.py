@@ -1,0 +1,19 @@
+"""Custom actions of the assistant (the action server loads this package: ``--actions actions``).
+
+One module per family of answers, each a thin adapter to the nutrition core:
+
+* :mod:`actions.intake`      ``action_recommended_intake`` and the profile checks;
+* :mod:`actions.validation`  the profile form's validation (``validate_magnesium_profile_form``);
+* :mod:`actions.foods`       ``action_food_magnesium``, ``action_rich_foods``,
+  ``action_food_diary``;
+* :mod:`actions.supplements` ``action_calcium_ratio``, ``action_supplement_elemental``;
+* :mod:`actions.topics`      ``action_explain_topic`` (knowledge answers).
+
+Shared: :mod:`actions.base` (one turn read per run, the answer sent), :mod:`actions.replies`
+(domain responses put into one message), :mod:`actions.entities` (reading the extractor's
+entities). Importing the package imports every module with actions, so each is registered.
+"""
+
+from actions import foods, intake, supplements, topics, validation
+
+__all__ = ["foods", "intake", "supplements", "topics", "validation"]

@@ -26,7 +26,6 @@ from nutrition.quantities import NUMBER_WORDS, parse_number
 
 Entity = dict[str, Any]
 
-PROFILE_ENTITIES = ("age", "sex", "life_stage")
 MASS_DOSE_UNITS = ("mg", "g", "kg")
 
 
@@ -94,7 +93,7 @@ class AgeMention:
 
 def age_mention(entities: Iterable[Entity]) -> AgeMention | None:
     for entity in of_type(entities, "age"):
-        unit = entity.get("unit") if entity.get("unit") in ("years", "months") else "years"
+        unit = "months" if entity.get("unit") == "months" else "years"
         return AgeMention(
             raw=entity.get("value"),
             value=finite_number(entity.get("value")),
@@ -202,10 +201,6 @@ class FoodMention:
     start: int | None = None
     end: int | None = None
     text: str = ""
-
-    @property
-    def has_amount(self) -> bool:
-        return self.amount is not None or self.unit is not None
 
 
 def _is_dose(entity: Entity) -> bool:

@@ -45,6 +45,11 @@ def number(value: Any, decimals: int = 1) -> str:
     return f"{rounded:,.{decimals}f}".rstrip("0").rstrip(".")
 
 
+def years(value: float, decimals: int = 1) -> str:
+    """A length of time: ``1 -> "1 year"``, ``2 -> "2 years"``."""
+    return f"{number(value, decimals)} {'year' if float(value) == 1 else 'years'}"
+
+
 def mg(value: Any) -> str:
     """Milligrams: whole numbers from 10 mg up, one decimal below (``7.2``, ``77``)."""
     if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 10:
@@ -83,7 +88,8 @@ def template(domain: Mapping[str, Any] | None, name: str) -> dict[str, Any]:
         variants = _file_responses().get(name) or []
     if not variants:
         raise KeyError(f"no response named {name!r} in the domain")
-    return variants[0]
+    first: dict[str, Any] = variants[0]
+    return first
 
 
 def render(
@@ -151,7 +157,7 @@ class Reply:
 
 def wants_chart(tracker: Tracker) -> bool:
     """Only the website widget (socket.io) draws charts; other channels get text only."""
-    return tracker.get_latest_input_channel() == CHART_CHANNEL
+    return bool(tracker.get_latest_input_channel() == CHART_CHANNEL)
 
 
 def send_chart(

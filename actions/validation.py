@@ -24,8 +24,9 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import entities as ents
-from actions.profile import SLOTS, Profile, Update, apply_update
+from actions.intake import SLOTS, Update, apply_update
 from actions.replies import Reply, quote
+from nutrition.profile import Profile
 
 PROFILE_FORM = "magnesium_profile_form"
 
@@ -100,7 +101,7 @@ class ProfileFormValidation(FormValidationAction, ABC):
     ) -> list[str]:
         """Only what is still missing: age; sex where the tables differ; pregnancy where
         the tables have pregnancy figures."""
-        return Profile.from_slots(tracker.slots).missing()
+        return Profile.from_values(tracker.slots).needs()
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -114,7 +115,7 @@ class ProfileFormValidation(FormValidationAction, ABC):
     ) -> list[EventType]:
         # values set earlier that no longer pass (e.g. a stale slot) are cleared
         stored = {slot: tracker.get_slot(slot) for slot in self.profile_slots()}
-        current = Profile.from_slots(stored)
+        current = Profile.from_values(stored)
         events: dict[str, Any] = {
             slot: None
             for slot in self.profile_slots()

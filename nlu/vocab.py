@@ -214,7 +214,6 @@ DECADE_SUFFIXES: tuple[str, ...] = ("s", "'s", "\u2019s")
 #: Plausible ages in years for rules that read a number without an explicit "years".
 AGE_YEARS_MIN = 1.0
 AGE_YEARS_MAX = 120.0
-AGE_MONTHS_MAX = 36.0
 
 # --- sex and life stage ------------------------------------------------------------------
 

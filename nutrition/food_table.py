@@ -28,6 +28,7 @@ import csv
 import json
 import re
 import sys
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +58,6 @@ ITEM_NOUNS = frozenset(
     mini lobster crab leg chop steak patty roll bun biscuit pod pieces pancakes item
     """.split()
 )
-
-SIZE_WORDS = ("small", "medium", "large", "extra large", "jumbo")
 
 
 class SelectionError(ValueError):
@@ -203,7 +202,9 @@ def explicit_forms(entry: dict[str, Any]) -> set[str]:
     return forms if entry.get("mass", False) else _with_number_variants(forms)
 
 
-def surface_forms(entry: dict[str, Any], taken: set[str] = frozenset()) -> list[str]:
+def surface_forms(
+    entry: dict[str, Any], taken: AbstractSet[str] = frozenset()
+) -> list[str]:
     """All lower-case surface forms of one selection entry.
 
     The name without its parenthesised qualifier ("broccoli (raw)" ->

@@ -55,7 +55,8 @@ _ITEM_UNITS = ("medium", "piece", "large", "small", "slice", "biscuit", "bar",
 
 
 def _table() -> dict[str, Any]:
-    return load(_FILE)
+    table: dict[str, Any] = load(_FILE)
+    return table
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +84,8 @@ def food_categories() -> list[str]:
 
 def food_source() -> str:
     """Citation of the food figures (USDA SR28)."""
-    return _table()["source"]
+    source: str = _table()["source"]
+    return source
 
 
 @lru_cache(maxsize=1)
@@ -123,7 +125,7 @@ class FoodMatch:
     close_matches: tuple[tuple[str, float], ...] = field(default_factory=tuple)
 
 
-def search_foods(text: str, limit: int = 5) -> list[tuple[str, float]]:
+def search_foods(text: object, limit: int = 5) -> list[tuple[str, float]]:
     """Ranked ``(food_key, score)`` candidates for a mention; never raises."""
     if not isinstance(text, str):
         return []
@@ -247,10 +249,10 @@ def portion_grams(
     """
     portions = info["portions"]
     default = info["default_portion"]
-    if unit is None and amount is None:
-        grams, words = _default_grams(info)
-        return grams, words, True, False, None
     if unit is None:
+        if amount is None:
+            grams, words = _default_grams(info)
+            return grams, words, True, False, None
         count_unit = info.get("count_unit")
         for candidate in ([count_unit] if count_unit else []) + list(_ITEM_UNITS):
             index = find_portion(portions, candidate)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from .data_files import load
 from .errors import InvalidProfile
@@ -36,7 +36,8 @@ _SEX_WORDS = {
 
 
 def _table() -> dict[str, Any]:
-    return load(_FILE)
+    table: dict[str, Any] = load(_FILE)
+    return table
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,11 @@ def age_in_months(age_years: object = None, age_months: object = None) -> float:
     for value, factor, name in ((age_years, 12.0, "years"), (age_months, 1.0, "months")):
         if value is None:
             continue
-        is_number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not is_number or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             raise InvalidProfile(f"The age in {name} must be a number.")
         if value < 0:
             raise InvalidProfile("An age can't be negative.")
@@ -110,17 +114,38 @@ def _band(rows: list[dict[str, Any]], months: float) -> dict[str, Any]:
     raise InvalidProfile("That age is outside the reference tables.")  # pragma: no cover
 
 
+def band_row(table_name: str, age_months: float) -> dict[str, Any]:
+    """The row of an age-banded table (``magnesium``, ``calcium``, ``vitamin_d``,
+    ``magnesium_supplement_ul``, ...) that covers an age in months."""
+    return _band(_table()[table_name], age_months)
+
+
+def oldest_row(table_name: str) -> dict[str, Any]:
+    """The last row of an age-banded table (its oldest ages)."""
+    row: dict[str, Any] = _table()[table_name][-1]
+    return row
+
+
+def table_source(key: str) -> str:
+    """The source note of one part of the table (``magnesium``, ``magnesium_ul``, ...)."""
+    return str(_table()["source"][key])
+
+
 def _sexed(row: dict[str, Any], sex: str | None, state: str | None, what: str) -> float:
+    figure: float
     if state is not None:
-        return row[state]
+        figure = row[state]
+        return figure
     if row["male"] == row["female"]:
-        return row["male"]
+        figure = row["male"]
+        return figure
     if sex is None:
         raise InvalidProfile(
             f"For {row['label']} the {what} figure differs for males and females; "
             "please tell me which applies."
         )
-    return row[sex]
+    figure = row[sex]
+    return figure
 
 
 def recommended_intake(
@@ -193,4 +218,73 @@ def supplement_ul_mg(
 ) -> float | None:
     """Supplemental magnesium UL for an age (``None`` = not established, infants)."""
     months = age_in_months(age_years, age_months)
-    return _band(_table()["magnesium_supplement_ul"], months)["mg"]
+    ul: float | None = _band(_table()["magnesium_supplement_ul"], months)["mg"]
+    return ul
+
+
+# ------------------------------------------------------------------------------ table rules
+# What the tables themselves say about a profile, answered without raising: which details
+# matter at an age, and whether an age is one they cover.
+
+AgeProblem = Literal["unreadable", "negative", "too_high"]
+# Adult ages probed for the adult range of the RDA (19-30, 31-50 and 51+ years).
+_ADULT_BAND_AGES = (19.0, 31.0, 51.0)
+# An adult age for "the adult upper limit" when the person's age isn't known (the
+# supplemental upper limit is the same for every age from 9 years on).
+ADULT_AGE_YEARS = 30.0
+
+
+def max_age_years() -> float:
+    """The oldest age the reference tables accept."""
+    return float(_table()["max_age_years"])
+
+
+def age_problem(value: object) -> AgeProblem | None:
+    """``None`` when ``value`` is an age in years the tables cover, else what is wrong with
+    it: ``"unreadable"`` (not a finite number), ``"negative"`` or ``"too_high"``."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return "unreadable"
+    if value < 0:
+        return "negative"
+    if value * 12 > max_age_years() * 12:  # in months, as age_in_months checks it
+        return "too_high"
+    return None
+
+
+def _rows_at(age_years: float) -> dict[str, dict[str, Any]] | None:
+    """The magnesium and calcium rows for an age, or ``None`` outside the tables."""
+    if age_problem(age_years) is not None:
+        return None
+    months = age_years * 12
+    table = _table()
+    return {name: _band(table[name], months) for name in ("magnesium", "calcium")}
+
+
+def sex_matters(age_years: float) -> bool:
+    """True when the tables give females and males different figures at this age (False
+    for an age outside the tables)."""
+    rows = _rows_at(age_years)
+    return rows is not None and any(row["male"] != row["female"] for row in rows.values())
+
+
+def pregnancy_figures_exist(age_years: float) -> bool:
+    """True when the tables have pregnancy and breastfeeding figures for this age."""
+    rows = _rows_at(age_years)
+    return rows is not None and all(
+        "pregnancy" in row and "lactation" in row for row in rows.values()
+    )
+
+
+def adult_rda_range_mg() -> tuple[float, float]:
+    """Lowest and highest adult magnesium RDA (not pregnant) in the tables."""
+    figures = [
+        recommended_intake(age_years=age, sex=sex).magnesium_mg
+        for age in _ADULT_BAND_AGES
+        for sex in ("female", "male")
+    ]
+    return min(figures), max(figures)
+
+
+def adult_supplement_ul_mg() -> float | None:
+    """The supplemental upper limit for adults."""
+    return supplement_ul_mg(age_years=ADULT_AGE_YEARS)

@@ -17,7 +17,7 @@ All candidate scores are in [0, 1]; a key's score is its best form's score.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from .text import key_form
@@ -29,6 +29,8 @@ _MAX_DELETES = 2
 # Neighbour swaps count half an edit; a full edit in a word of at most
 # _SHORT_LEN letters costs an extra penalty ("bean" is not "bran").
 _SWAP_COST = 0.5
+# How a candidate generator hands on a key, its score and the form that matched.
+Offer = Callable[[str, float, str], None]
 _SHORT_LEN = 5
 _SHORT_PENALTY = 0.06
 
@@ -76,9 +78,9 @@ def damerau_levenshtein(
     previous_previous: list[float] = []
     previous: list[float] = list(range(len_b + 1))
     for i in range(1, len_a + 1):
-        current: list[float] = [i] + [0] * len_b
+        current: list[float] = [float(i)] + [0.0] * len_b
         char_a = a[i - 1]
-        row_min = i
+        row_min: float = i
         for j in range(1, len_b + 1):
             cost = 0 if char_a == b[j - 1] else 1
             value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
@@ -174,7 +176,7 @@ class NameIndex:
             key = self._compact.get(form.replace(" ", ""))
         return key
 
-    def lookup(self, text: str, limit: int = 5) -> LookupResult:
+    def lookup(self, text: object, limit: int = 5) -> LookupResult:
         """Rank keys for ``text``; see the module docstring for the steps."""
         if not isinstance(text, str):
             return LookupResult(query=str(text))
@@ -207,7 +209,7 @@ class NameIndex:
 
     # --- candidate generators ------------------------------------------
 
-    def _edit_candidates(self, compact: str, offer) -> None:
+    def _edit_candidates(self, compact: str, offer: Offer) -> None:
         depth = 1 if len(compact) < 7 else _MAX_DELETES
         seen: set[str] = set()
         for variant in _deletes(compact, depth):
@@ -225,7 +227,7 @@ class NameIndex:
                     # a typo is less certain than an exact match
                     offer(self._compact[target], min(score, 0.97), self._compact_to_form[target])
 
-    def _phrase_candidates(self, form: str, offer) -> None:
+    def _phrase_candidates(self, form: str, offer: Offer) -> None:
         words = form.split()
         total_chars = len(form.replace(" ", ""))
         if len(words) < 2:
@@ -239,7 +241,7 @@ class NameIndex:
                 coverage = len(phrase.replace(" ", "")) / total_chars
                 offer(key, 0.6 + 0.35 * coverage, phrase)
 
-    def _trigram_candidates(self, compact: str, offer, pool: int = 8) -> None:
+    def _trigram_candidates(self, compact: str, offer: Offer, pool: int = 8) -> None:
         grams = _trigrams(compact)
         counts: dict[str, int] = {}
         for gram in grams:
@@ -257,8 +259,3 @@ class NameIndex:
         for target, _ in ranked:
             score = _similarity(compact, target)
             offer(self._compact[target], min(score, 0.95), self._compact_to_form[target])
-
-
-def build_index(pairs: Iterable[tuple[str, str]]) -> NameIndex:
-    """Build a :class:`NameIndex` from ``(surface, key)`` pairs."""
-    return NameIndex(dict(pairs))

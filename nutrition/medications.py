@@ -18,7 +18,8 @@ _FILE = "interactions.yml"
 
 
 def _table() -> dict[str, Any]:
-    return load(_FILE)
+    table: dict[str, Any] = load(_FILE)
+    return table
 
 
 def medication_classes() -> list[str]:
@@ -127,3 +128,21 @@ def toxicity_facts() -> dict[str, Any]:
 def condition_cautions() -> dict[str, dict[str, Any]]:
     """Health conditions that need a clinician's advice before supplements."""
     return {key: dict(value) for key, value in _table()["conditions"].items()}
+
+
+def named_medicine(value: str) -> MedicationInteraction | None:
+    """The interaction of a medicine as the entity extractor names it, or ``None`` when the
+    table doesn't know it.
+
+    ``value`` is a drug ("alendronate"), a class key ("proton_pump_inhibitors") or any name
+    the table knows ("fosamax", "ppi"); a class key is looked up by its last class name.
+    """
+    name = str(value).replace("_", " ").strip()
+    classes = _table()["medication_classes"]
+    if value in classes:
+        info = classes[value]
+        name = info["class_names"][-1] if info.get("class_names") else info["name"]
+    try:
+        return find_medication(name)
+    except UnknownMedication:
+        return None

@@ -41,7 +41,8 @@ def reference_volume_index(
 
 def grams_per_ml(portion: Portion) -> float:
     """Density implied by one volume portion (grams per millilitre)."""
-    return portion["grams"] / (portion["amount"] * ML_PER_UNIT[portion["unit"]])
+    density: float = portion["grams"] / (portion["amount"] * ML_PER_UNIT[portion["unit"]])
+    return density
 
 
 def volume_to_grams(
@@ -71,4 +72,5 @@ def find_portion(portions: Sequence[Portion], unit: str, match: str = "") -> int
 
 def scale_portion(portion: Portion, amount: float) -> float:
     """Grams of ``amount`` units of a portion that weighs ``grams`` per ``amount``."""
-    return amount / portion["amount"] * portion["grams"]
+    grams: float = amount / portion["amount"] * portion["grams"]
+    return grams

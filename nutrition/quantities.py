@@ -154,8 +154,8 @@ def _parse_integer_words(tokens: list[str]) -> float | None:
     """Read 'twenty five', 'one hundred and twenty', 'two thousand'."""
     if not tokens:
         return None
-    total = 0
-    current = 0
+    total: float = 0
+    current: float = 0
     seen = False
     previous_kind = ""
     for index, token in enumerate(tokens):
@@ -284,8 +284,8 @@ def parse_number(text: object) -> float | None:
         if isinstance(text, bool):
             return None
         if isinstance(text, int | float):
-            value = float(text)
-            return value if math.isfinite(value) and value >= 0 else None
+            given = float(text)
+            return given if math.isfinite(given) and given >= 0 else None
         if not isinstance(text, str) or len(text) > 200:
             return None
         cleaned = _normalise(text)

@@ -21,11 +21,10 @@ import math
 from dataclasses import dataclass
 
 from .errors import InvalidAmount
-from .intake import supplement_ul_mg
+from .intake import adult_supplement_ul_mg, supplement_ul_mg
 
 #: A calcium:magnesium ratio above this counts as "far above 2:1".
 FAR_ABOVE_RATIO = 3.0
-_ADULT_AGE_YEARS = 19
 
 
 @dataclass(frozen=True)
@@ -44,9 +43,11 @@ class RatioAdvice:
     is_opinion: bool = True
 
 
-def _amount(value: object, name: str, allow_none: bool = True) -> float | None:
-    if value is None and allow_none:
-        return None
+def _optional_amount(value: object, name: str) -> float | None:
+    return None if value is None else _amount(value, name)
+
+
+def _amount(value: object, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise InvalidAmount(f"The {name} amount must be a number of milligrams.")
     if value < 0:
@@ -72,13 +73,13 @@ def ratio_advice(
     Raises :class:`InvalidAmount` for negative or non-numeric amounts and for
     a calcium amount of 0 (no ratio can be formed).
     """
-    calcium = _amount(calcium_mg, "calcium", allow_none=False)
+    calcium = _amount(calcium_mg, "calcium")
     if calcium == 0:
         raise InvalidAmount("With no calcium there is no calcium-to-magnesium ratio to work out.")
-    magnesium = _amount(magnesium_mg, "magnesium")
-    supplemental = _amount(supplemental_magnesium_mg, "supplemental magnesium")
+    magnesium = _optional_amount(magnesium_mg, "magnesium")
+    supplemental = _optional_amount(supplemental_magnesium_mg, "supplemental magnesium")
     if age_years is None and age_months is None:
-        ul = supplement_ul_mg(age_years=_ADULT_AGE_YEARS)
+        ul = adult_supplement_ul_mg()
     else:
         ul = supplement_ul_mg(age_years, age_months)
     warnings: list[str] = []

@@ -23,7 +23,8 @@ ANHYDROUS = "anhydrous"
 
 
 def _table() -> dict[str, Any]:
-    return load(_FILE)
+    table: dict[str, Any] = load(_FILE)
+    return table
 
 
 def supplement_forms() -> list[str]:
@@ -34,11 +35,12 @@ def supplement_forms() -> list[str]:
 def form_info(form: str) -> dict[str, Any]:
     """The table entry of a form key (``names``, ``formula``, ``absorption``, ...)."""
     try:
-        return _table()["forms"][form]
+        info: dict[str, Any] = _table()["forms"][form]
     except KeyError:
         raise UnknownSupplementForm(
             f"I don't know the magnesium form '{form}'.", _suggest(form)
         ) from None
+    return info
 
 
 def molar_mass(composition: dict[str, int | float], waters: int = 0) -> float:
@@ -47,7 +49,8 @@ def molar_mass(composition: dict[str, int | float], waters: int = 0) -> float:
     weights = table["atomic_weights"]
     total = sum(weights[element] * count for element, count in composition.items())
     water = sum(weights[element] * count for element, count in table["water"].items())
-    return total + waters * water
+    mass: float = total + waters * water
+    return mass
 
 
 def elemental_fraction(form: str, hydrate: str | None = None) -> float:
@@ -66,7 +69,8 @@ def elemental_fraction(form: str, hydrate: str | None = None) -> float:
         waters = info["hydrates"][hydrate]
     composition = info["composition"]
     magnesium = _table()["atomic_weights"]["Mg"] * composition["Mg"]
-    return magnesium / molar_mass(composition, waters)
+    fraction: float = magnesium / molar_mass(composition, waters)
+    return fraction
 
 
 @lru_cache(maxsize=1)

@@ -197,16 +197,15 @@ def unit_kind(unit: str) -> str:
     raise KeyError(unit)
 
 
+def mass_in_mg(amount: float | None, unit: object) -> float | None:
+    """A mass in milligrams (``None`` when there is no amount or ``unit`` is no mass unit)."""
+    if amount is None or not isinstance(unit, str) or unit not in GRAMS_PER_UNIT:
+        return None
+    return amount * GRAMS_PER_UNIT[unit] / GRAMS_PER_UNIT["mg"]
+
+
 def is_mass_unit(unit: str | None) -> bool:
     """True when ``unit`` is a canonical mass unit (g, mg, kg, oz, lb)."""
     return unit in GRAMS_PER_UNIT
 
 
-def is_volume_unit(unit: str | None) -> bool:
-    """True when ``unit`` is a canonical volume unit (ml, l, cup, tbsp, ...)."""
-    return unit in ML_PER_UNIT
-
-
-def unit_surface_forms() -> dict[str, str]:
-    """Return a copy of :data:`UNIT_SYNONYMS` (surface form -> canonical unit)."""
-    return dict(UNIT_SYNONYMS)

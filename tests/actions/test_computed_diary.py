@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from actions.actions import ActionFoodDiary
+from actions.foods import ActionFoodDiary
 from tests.actions.computed_support import ent, extracted, make_tracker, run, texts
 
 DIARY = ActionFoodDiary()

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from actions.actions import ActionFoodMagnesium, ActionRichFoods
+from actions.foods import ActionFoodMagnesium, ActionRichFoods
 from tests.actions.computed_support import ent, extracted, make_tracker, run, texts
 
 FOOD = ActionFoodMagnesium()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.actions import ActionRecommendedIntake
+from actions.intake import ActionRecommendedIntake
 from tests.actions.computed_support import ent, make_tracker, run, texts
 
 ACTION = ActionRecommendedIntake()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.actions import ActionCalciumRatio, ActionSupplementElemental
+from actions.supplements import ActionCalciumRatio, ActionSupplementElemental
 from tests.actions.computed_support import ent, extracted, make_tracker, run, texts
 
 RATIO = ActionCalciumRatio()

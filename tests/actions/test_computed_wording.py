@@ -26,7 +26,10 @@ from tests.actions.computed_support import DOMAIN, ent, make_tracker
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTIONS_DIR = ROOT / "actions"
-MY_MODULES = ["actions.py", "validation.py", "profile.py", "replies.py", "entities.py"]
+MY_MODULES = [
+    "base.py", "intake.py", "foods.py", "supplements.py", "validation.py", "replies.py",
+    "entities.py",
+]
 MY_PREFIXES = (
     "utter_ask_magnesium_profile_form_", "utter_profile_", "utter_intake_", "utter_caution_",
     "utter_food_", "utter_amount_", "utter_rich_foods_", "utter_diary_", "utter_ratio_",
@@ -247,3 +250,17 @@ def test_food_category_words(text, category):
 def test_age_in_months_becomes_years():
     mention = ents.age_mention([{"entity": "age", "value": 6.0, "unit": "months"}])
     assert mention.years == 0.5
+
+
+def test_the_actions_package_registers_every_custom_action_of_the_domain():
+    """The action server loads the package (``--actions actions``): importing it must bring
+    in every module with actions, and no shared base class may register itself."""
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    custom = {name for name in DOMAIN["actions"] if name.startswith(("action_", "validate_"))}
+    assert len(custom) >= 8
+    ours = {name for name, run in executor.actions.items()
+            if type(run.__self__).__module__.startswith("actions.")}
+    assert ours == custom

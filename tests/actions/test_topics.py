@@ -24,8 +24,9 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import topics
+from actions import replies, topics
 from nutrition.data_files import load
+from nutrition.topic_figures import short_source
 
 ROOT = Path(__file__).resolve().parents[2]
 RULE_FILES = [ROOT / "data" / "rules" / "topics.yml", ROOT / "data" / "rules" / "safety.yml"]
@@ -539,16 +540,16 @@ def test_unknown_intent_says_and_sets_nothing_but_does_not_crash():
     "value,text", [(350, "350"), (1200, "1,200"), (16.2, "16.2"), (60.30, "60.3"), (2.0, "2")]
 )
 def test_number_formatting(value, text):
-    assert topics.number(value) == text
+    assert replies.number(value, topics.DECIMALS) == text
 
 
 def test_short_source_names():
-    assert topics.short_source(INTAKES["source"]["magnesium_ul"]) == "Institute of Medicine (1997)"
+    assert short_source(INTAKES["source"]["magnesium_ul"]) == "Institute of Medicine (1997)"
     assert (
-        topics.short_source(INTERACTIONS["source"]["interactions"])
+        short_source(INTERACTIONS["source"]["interactions"])
         == "NIH Office of Dietary Supplements"
     )
-    assert topics.years(1) == "1 year" and topics.years(2) == "2 years"
+    assert replies.years(1) == "1 year" and replies.years(2) == "2 years"
 
 
 # ------------------------------------------------------------------------------ real servers

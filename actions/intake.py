@@ -1,141 +1,122 @@
-"""The person's profile (age, sex, pregnancy/breastfeeding) kept in slots, and its checks.
+"""The personal magnesium answer: ``action_recommended_intake``, and the checks of the
+profile the form collects (``apply_update``; the form itself is in actions/validation.py).
 
-Slots (declared in the "# == computed answers" part of domain.yml):
-
-* ``age``        - age in years (a float; a baby of 8 months is 0.667);
-* ``sex``        - "female" or "male";
-* ``life_stage`` - "pregnant", "lactating", "postmenopausal", "premenopausal",
-  "perimenopausal" (extractor values), "none" (the user said neither) or "not_stated"
-  (the user gave age and sex in one go and said nothing about pregnancy: the answer comes
-  at once and offers to adjust).
-
+Slots (declared in the "# == computed answers" part of domain.yml): ``age`` (years, a float:
+a baby of 8 months is 0.667), ``sex`` and ``life_stage`` (values: nutrition/profile.py).
 Every figure and every rule about which details matter comes from the nutrition core
-(:mod:`nutrition.intake`); this module only asks it. No reply wording here: the
-checks return the names of domain responses and their placeholder values.
+(:mod:`nutrition.profile`, :mod:`nutrition.intake`); this module only asks it. No reply
+wording here: the checks return the names of domain responses and their values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-from actions.entities import AgeMention, NumberMention
-from nutrition.data_files import load
-from nutrition.errors import InvalidProfile
-from nutrition.intake import RecommendedIntake, recommended_intake
+from rasa_sdk.types import DomainDict
 
-SLOTS = ("age", "sex", "life_stage")
-SEXES = ("female", "male")
-PREGNANCY_STAGES = ("pregnant", "lactating")
-FEMALE_STAGES = ("pregnant", "lactating", "postmenopausal", "premenopausal", "perimenopausal")
-NONE = "none"
-NOT_STATED = "not_stated"
-LIFE_STAGES = FEMALE_STAGES + (NONE, NOT_STATED)
+from actions.base import Answer, Chart, Turn, TurnAction
+from actions.entities import AgeMention, NumberMention
+from actions.replies import Reply, mg, number, render
+from nutrition.intake import AgeProblem, age_problem, max_age_years, pregnancy_figures_exist
+from nutrition.profile import (
+    FEMALE_STAGES,
+    FIELDS,
+    LIFE_STAGES,
+    NONE,
+    NOT_STATED,
+    PREGNANCY_STAGES,
+    SEXES,
+    Profile,
+)
+
+SLOTS = FIELDS
+# From this age the replies say "woman"/"man" rather than "girl"/"boy" (wording only).
+ADULT_WORDING_AGE = 18
 
 Message = tuple[str, dict[str, Any]]
 
 
-def max_age_years() -> float:
-    """The oldest age the reference tables accept (from the core's table)."""
-    return float(load("reference_intakes.yml")["max_age_years"])
+class ActionRecommendedIntake(TurnAction):
+    """The person's recommended magnesium intake, its upper limit and bone companions."""
+
+    def name(self) -> str:
+        return "action_recommended_intake"
+
+    def answer(self, turn: Turn, domain: DomainDict) -> Answer:
+        profile, intake = turn.profile, turn.intake
+        if intake is None or profile.age is None:
+            return Answer(Reply().add("utter_intake_unavailable"))
+        age = profile.age
+        reason = turn.caution
+        reply = Reply()
+        target = mg(intake.magnesium_mg)
+        years = number(age, 1)
+        if age < 1:
+            reply.add("utter_intake_for_baby", months=number(age * 12, 0), target_mg=target)
+        elif intake.pregnant:
+            reply.add("utter_intake_for_pregnant", years=years, target_mg=target)
+        elif intake.lactating:
+            reply.add("utter_intake_for_lactating", years=years, target_mg=target)
+        elif profile.sex in SEXES and profile.sex_matters:
+            adult = age >= ADULT_WORDING_AGE
+            words = {"female": ("woman", "girl"), "male": ("man", "boy")}[str(profile.sex)]
+            reply.add(f"utter_intake_for_{words[0] if adult else words[1]}", years=years,
+                      target_mg=target)
+        else:
+            reply.add("utter_intake_for_child", years=years, target_mg=target)
+        rda = intake.magnesium_kind == "RDA"
+        reply.add("utter_intake_kind_rda" if rda else "utter_intake_kind_ai")
+        ul = intake.magnesium_supplement_ul_mg
+        if reason:
+            reply.add("utter_caution_no_supplement_dose", reason=reason)
+        elif ul is None:
+            reply.add("utter_intake_ul_not_set")
+        else:
+            reply.add("utter_intake_ul", ul_mg=mg(ul))
+        reply.add(
+            "utter_intake_companions",
+            calcium_mg=mg(intake.calcium_mg),
+            vitamin_d_mcg=number(intake.vitamin_d_mcg),
+            vitamin_d_iu=number(intake.vitamin_d_iu),
+        )
+        if profile.life_stage == NOT_STATED:
+            reply.add("utter_intake_offer_pregnancy")
+        if intake.pregnant or intake.lactating:
+            reply.add("utter_intake_clinician_pregnancy")
+        elif not profile.sex_matters:
+            reply.add("utter_intake_clinician_child")
+        else:
+            reply.add("utter_intake_clinician")
+        reply.add("utter_intake_source")
+
+        kind = intake.magnesium_kind
+        items: list[dict[str, Any]] = [
+            {"label": render(domain, "utter_chart_intake_target", {"kind": kind}),
+             "value": intake.magnesium_mg}]
+        if ul is not None and not reason:
+            items.append({"label": render(domain, "utter_chart_intake_ul"), "value": ul})
+            alt = render(domain, "utter_chart_intake_alt_ul",
+                         {"target_mg": target, "ul_mg": mg(ul)})
+        else:
+            alt = render(domain, "utter_chart_intake_alt", {"target_mg": target})
+        chart = Chart(render(domain, "utter_chart_intake_title"), intake.magnesium_mg, items, alt)
+        return Answer(reply, chart=chart)
 
 
-@lru_cache(maxsize=512)
-def _accepts(age_years: float, sex: str | None, pregnant: bool) -> bool:
-    try:
-        recommended_intake(age_years=age_years, sex=sex, pregnant=pregnant)
-    except InvalidProfile:
-        return False
-    return True
+# ------------------------------------------------------------------------------ profile checks
 
 
-def sex_matters(age_years: float) -> bool:
-    """True when the tables give different figures for females and males at this age."""
-    return not _accepts(round(age_years, 6), None, False)
-
-
-def pregnancy_figures_exist(age_years: float) -> bool:
-    """True when the tables have pregnancy/breastfeeding figures for this age."""
-    return _accepts(round(age_years, 6), "female", True)
-
-
-@dataclass(frozen=True)
-class Profile:
-    """A validated profile (any field may still be unknown)."""
-
-    age: float | None = None
-    sex: str | None = None
-    life_stage: str | None = None
-
-    @classmethod
-    def from_slots(cls, slots: Mapping[str, Any]) -> Profile:
-        """Read the slots, dropping any value that doesn't pass the checks."""
-        age = slots.get("age")
-        age = float(age) if check_age_years(age) is None else None
-        sex = slots.get("sex") if slots.get("sex") in SEXES else None
-        stage = slots.get("life_stage") if slots.get("life_stage") in LIFE_STAGES else None
-        if stage in PREGNANCY_STAGES and sex == "male":
-            stage = None
-        return cls(age, sex, stage)
-
-    @property
-    def pregnant(self) -> bool:
-        return self.life_stage == "pregnant"
-
-    @property
-    def lactating(self) -> bool:
-        return self.life_stage == "lactating"
-
-    def missing(self) -> list[str]:
-        """The slots still needed for a personal answer, in the order to ask for them."""
-        if self.age is None:
-            return ["age"]
-        needed = []
-        if self.sex is None and sex_matters(self.age):
-            needed.append("sex")
-        if (
-            self.life_stage is None
-            and self.sex in (None, "female")
-            and pregnancy_figures_exist(self.age)
-            and (self.sex == "female" or "sex" in needed)
-        ):
-            needed.append("life_stage")
-        return needed
-
-    @property
-    def complete(self) -> bool:
-        return self.age is not None and not self.missing()
-
-    def intake(self) -> RecommendedIntake | None:
-        """The reference intakes for this profile, or ``None`` while it is incomplete."""
-        if not self.complete:
-            return None
-        try:
-            return recommended_intake(
-                age_years=self.age, sex=self.sex, pregnant=self.pregnant, lactating=self.lactating
-            )
-        except InvalidProfile:
-            return None
-
-
-def check_age_years(value: Any) -> Message | None:
+def age_message(value: object) -> Message | None:
     """``None`` when ``value`` is a usable age in years, else the reply that explains why not."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return ("utter_profile_age_unreadable", {"text": str(value)})
-    try:
-        recommended_intake(age_years=float(value), sex="female")
-    except InvalidProfile:
-        if value != value or value in (float("inf"), float("-inf")):  # NaN / infinite
-            return ("utter_profile_age_unreadable", {"text": str(value)})
-        if value < 0:
-            return ("utter_profile_age_negative", {})
+    problem: AgeProblem | None = age_problem(value)
+    if problem is None:
+        return None
+    if problem == "negative":
+        return ("utter_profile_age_negative", {})
+    if problem == "too_high":
         return ("utter_profile_age_too_high", {"age": value, "max_age": max_age_years()})
-    return None
-
-
-# ------------------------------------------------------------------------------ updates
+    return ("utter_profile_age_unreadable", {"text": str(value)})
 
 
 @dataclass
@@ -170,6 +151,7 @@ class Checked:
 
 
 def _age_years(mention: AgeMention | NumberMention) -> tuple[float | None, Message | None]:
+    years: float | None
     if isinstance(mention, AgeMention):
         if mention.value is None:
             return None, ("utter_profile_age_unreadable", {"text": str(mention.raw)})
@@ -180,7 +162,7 @@ def _age_years(mention: AgeMention | NumberMention) -> tuple[float | None, Messa
         if mention.value is None:
             return None, ("utter_profile_age_unreadable", {"text": mention.text})
         years = mention.value
-    problem = check_age_years(years)
+    problem = age_message(years)
     return (None, problem) if problem else (years, None)
 
 

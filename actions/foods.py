@@ -1,0 +1,308 @@
+"""Food answers: magnesium in a food (``action_food_magnesium``), the richest foods
+(``action_rich_foods``) and the total of what someone ate (``action_food_diary``).
+
+Every figure comes from the food table through :mod:`nutrition.foods` and
+:mod:`nutrition.diary`; the wording is in domain.yml (actions/replies.py puts it together).
+Nothing the user said is dropped silently: foods the extractor missed (typos) are looked up,
+and words that are no food in the table are named back with the closest foods that are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rasa_sdk.types import DomainDict
+
+from actions import entities as ents
+from actions.base import Answer, Chart, Turn, TurnAction
+from actions.replies import Reply, mg, percent, quote, render
+from nutrition.diary import diary_total
+from nutrition.errors import FoodNotFound, InvalidAmount
+from nutrition.foods import (
+    PortionMagnesium,
+    find_food,
+    food_categories,
+    food_info,
+    food_keys,
+    foods_by_category,
+    magnesium_in_portion,
+    rich_foods,
+)
+from nutrition.intake import adult_rda_range_mg
+
+Part = tuple[str, dict[str, Any]]
+
+RICH_FOODS_SHOWN = 8
+CLOSE_MATCHES_SHOWN = 3
+# A word the extractor didn't tag counts as a food only when it matches this well.
+LEFTOVER_MATCH_SCORE = 0.9
+# Close matches below this score are not worth suggesting.
+MIN_SUGGESTION_SCORE = 0.5
+GLUTEN_NOTE_CATEGORIES = ("whole_grains", "grains_breads")
+
+
+# ------------------------------------------------------------------------------ the foods said
+
+
+@dataclass(frozen=True)
+class UnknownWords:
+    """Words that are no food of the table, with the table's closest foods (key, score)."""
+
+    text: str
+    matches: tuple[tuple[str, float], ...]
+
+
+def unknown_words(text: str) -> UnknownWords:
+    try:
+        match = find_food(text)
+        return UnknownWords(text, ((match.key, match.score), *match.close_matches))
+    except FoodNotFound as error:
+        return UnknownWords(text, tuple(error.close_matches))
+
+
+@dataclass(frozen=True)
+class FoodsSaid:
+    """The foods of a message: those the extractor found, those it missed (looked up in the
+    words it left), and words that are no food of the table."""
+
+    found: list[ents.FoodMention]
+    missed: list[ents.FoodMention]
+    unknown: list[UnknownWords]
+
+    @classmethod
+    def read(cls, turn: Turn) -> FoodsSaid:
+        """When the extractor found no food at all, the core's own match threshold decides
+        (the words are most likely the food); beside foods it did find, only close matches
+        count."""
+        found = ents.food_mentions(turn.entities, turn.text)
+        strict = bool(ents.of_type(turn.entities, "food"))
+        missed: list[ents.FoodMention] = []
+        unknown: list[UnknownWords] = []
+        for chunk in ents.unrecognised_chunks(turn.text, turn.entities):
+            try:
+                match = find_food(chunk.text)
+            except FoodNotFound as error:
+                unknown.append(UnknownWords(chunk.text, tuple(error.close_matches)))
+                continue
+            if not strict or match.score >= LEFTOVER_MATCH_SCORE:
+                missed.append(
+                    ents.FoodMention(match.key, start=chunk.start, end=chunk.end, text=chunk.text)
+                )
+            else:
+                unknown.append(
+                    UnknownWords(chunk.text, ((match.key, match.score), *match.close_matches))
+                )
+        return cls(found, missed, unknown)
+
+
+def food_name(key: str) -> str:
+    try:
+        return str(food_info(key)["name"])
+    except FoodNotFound:
+        return key.replace("_", " ")
+
+
+def close_match_names(matches: list[tuple[str, float]]) -> str:
+    names = [food_name(key) for key, _score in matches[:CLOSE_MATCHES_SHOWN]]
+    return ", ".join(dict.fromkeys(names))
+
+
+def unknown_food_parts(unknown: list[UnknownWords], diary: bool) -> list[Part]:
+    """Name back words that aren't in the food table, with the closest foods that are."""
+    parts: list[Part] = []
+    for words in unknown:
+        names = close_match_names([m for m in words.matches if m[1] >= MIN_SUGGESTION_SCORE])
+        if diary:
+            name = "utter_diary_unknown_item" if names else "utter_diary_unknown_item_no_match"
+        else:
+            name = "utter_food_unknown" if names else "utter_food_unknown_no_match"
+        parts.append((name, {"text": quote(words.text), "matches": names}))
+    return parts
+
+
+def unreadable_parts(turn: Turn) -> list[Part]:
+    return [("utter_amount_unreadable", {"text": quote(n.text)}) for n in turn.unreadable_amounts]
+
+
+# ------------------------------------------------------------------------------ portions
+
+
+def portion_parts(result: PortionMagnesium, requested_unit: str | None) -> list[Part]:
+    """Notes about the portion used (typical serving, a unit that didn't apply, ...)."""
+    parts: list[Part] = []
+    if result.unit_fallback and requested_unit:
+        parts.append(("utter_food_unit_fallback",
+                      {"food": result.food_name, "unit": requested_unit.replace("_", " ")}))
+    elif result.assumption == "handful_is_1_oz":
+        parts.append(("utter_food_handful", {}))
+    elif result.assumption == "count_as_default_servings":
+        parts.append(("utter_food_count_as_servings", {}))
+    return parts
+
+
+def checked_portion(mention: ents.FoodMention) -> tuple[PortionMagnesium, list[Part]]:
+    """Magnesium in the mentioned portion; an unusable amount falls back to a typical
+    serving with a note saying so. Raises FoodNotFound for an unknown food."""
+    notes: list[Part] = []
+    amount, unit = mention.amount, mention.unit
+    if amount is not None and ents.finite_number(amount) == 0:
+        notes.append(("utter_amount_zero", {"food": food_name(mention.food)}))
+        amount, unit = None, None
+    try:
+        result = magnesium_in_portion(mention.food, amount, unit)
+    except InvalidAmount as error:
+        notes.append(("utter_amount_invalid",
+                      {"food": food_name(mention.food), "reason": str(error).rstrip(".").lower()}))
+        result = magnesium_in_portion(mention.food)
+    notes.extend(portion_parts(result, unit))
+    return result, notes
+
+
+# ------------------------------------------------------------------------------ actions
+
+
+class ActionFoodMagnesium(TurnAction):
+    """Magnesium in a food: the amount asked, or a typical serving (saying which). Several
+    foods get the diary answer (their total)."""
+
+    def name(self) -> str:
+        return "action_food_magnesium"
+
+    def answer(self, turn: Turn, domain: DomainDict) -> Answer:
+        foods = FoodsSaid.read(turn)
+        if len(foods.found) + len(foods.missed) > 1:
+            return diary_answer(turn, foods, domain)
+        mentions = foods.found or foods.missed
+        reply = Reply().extend(unreadable_parts(turn))
+        if not mentions:
+            if foods.unknown:
+                reply.extend(unknown_food_parts(foods.unknown, diary=False))
+            else:
+                reply.add("utter_food_which")
+            return Answer(reply)
+        try:
+            result, notes = checked_portion(mentions[0])
+        except FoodNotFound as error:
+            names = close_match_names(error.close_matches)
+            reply.add("utter_food_unknown" if names else "utter_food_unknown_no_match",
+                      text=quote(error.query or mentions[0].food), matches=names)
+            return Answer(reply)
+        reply.extend(notes)
+        reply.add("utter_food_magnesium", portion=result.description,
+                  food=result.food_name[:1].upper() + result.food_name[1:],
+                  magnesium_mg=mg(result.magnesium_mg))
+        if result.used_default and not result.unit_fallback:
+            reply.add("utter_food_default_portion")
+        intake = turn.intake
+        if intake is not None:
+            share = diary_total([{"food": result.food, "amount": result.amount,
+                                  "unit": result.unit}], target_mg=intake.magnesium_mg)
+            reply.add("utter_food_percent", percent=percent(share.percent_of_target),
+                      target_mg=mg(intake.magnesium_mg))
+        reply.extend(unknown_food_parts(foods.unknown, diary=False))
+        reply.add("utter_food_source")
+        return Answer(reply)
+
+
+class ActionRichFoods(TurnAction):
+    """Foods richest in magnesium per typical serving, for a category or overall."""
+
+    def name(self) -> str:
+        return "action_rich_foods"
+
+    def answer(self, turn: Turn, domain: DomainDict) -> Answer:
+        category = ents.food_category(turn.text, food_categories())
+        if category is None:
+            ranked = rich_foods(limit=len(food_keys()), per_category=2)
+            reply = Reply().add("utter_rich_foods_all")
+        else:
+            ranked = foods_by_category(category, limit=None)
+            reply = Reply().add(f"utter_rich_foods_{category}")
+        # only foods eaten as they are (not dry ingredients or spices)
+        ranked = [food for food in ranked if food_info(food.key).get("suggest", True)]
+        for food in ranked[:RICH_FOODS_SHOWN]:
+            reply.add("utter_rich_foods_item", food=food.name, serving=food.serving,
+                      magnesium_mg=mg(food.magnesium_mg))
+        if category in GLUTEN_NOTE_CATEGORIES:
+            reply.add("utter_rich_foods_gluten")
+        reply.add("utter_rich_foods_more")
+        reply.add("utter_food_source")
+        return Answer(reply)
+
+
+class ActionFoodDiary(TurnAction):
+    """Total magnesium of what someone ate, per food, against their target, with the gap."""
+
+    def name(self) -> str:
+        return "action_food_diary"
+
+    def answer(self, turn: Turn, domain: DomainDict) -> Answer:
+        return diary_answer(turn, FoodsSaid.read(turn), domain)
+
+
+def diary_answer(turn: Turn, foods: FoodsSaid, domain: DomainDict) -> Answer:
+    """The diary answer: each food's magnesium, the total, its share of the target, the gap."""
+    mentions = sorted(foods.found + foods.missed,
+                      key=lambda m: m.start if m.start is not None else 0)
+    unknown = list(foods.unknown)
+    notes = unreadable_parts(turn)
+    items: list[dict[str, Any]] = []
+    for mention in mentions:
+        try:
+            result, portion_notes = checked_portion(mention)
+        except FoodNotFound:
+            unknown.append(unknown_words(mention.text or mention.food))
+            continue
+        notes.extend(portion_notes)
+        items.append({"food": result.food, "amount": result.amount, "unit": result.unit})
+    reply = Reply().extend(notes)
+    if not items:
+        if unknown:
+            reply.add("utter_diary_not_counted").extend(unknown_food_parts(unknown, diary=True))
+        else:
+            reply.add("utter_diary_nothing")
+        return Answer(reply)
+    intake = turn.intake
+    total = diary_total(items, target_mg=intake.magnesium_mg if intake is not None else None)
+    reply.add("utter_diary_intro")
+    chart_items: list[dict[str, Any]] = []
+    alt_items: list[str] = []
+    for result in total.items:
+        reply.add("utter_diary_item", food=result.food_name, portion=result.description,
+                  magnesium_mg=mg(result.magnesium_mg))
+        label = render(domain, "utter_chart_diary_item",
+                       {"food": result.food_name, "portion": result.description})
+        chart_items.append({"label": label, "value": round(result.magnesium_mg, 1)})
+        alt_items.append(render(domain, "utter_chart_diary_alt_item",
+                                {"label": label, "magnesium_mg": mg(result.magnesium_mg)}))
+    reply.add("utter_diary_total", total_mg=mg(total.total_mg))
+    if total.target_is_daily_value:
+        low, high = adult_rda_range_mg()
+        reply.add("utter_diary_percent_daily_value", percent=percent(total.percent_of_target),
+                  target_mg=mg(total.target_mg), adult_low_mg=mg(low), adult_high_mg=mg(high))
+    else:
+        reply.add("utter_diary_percent", percent=percent(total.percent_of_target),
+                  target_mg=mg(total.target_mg))
+    if total.remaining_mg > 0 and total.suggestions:
+        reply.add("utter_diary_gap", remaining_mg=mg(total.remaining_mg))
+        for suggestion in total.suggestions:
+            reply.add("utter_diary_suggestion", servings=suggestion.servings_needed,
+                      food=suggestion.name, serving=suggestion.serving,
+                      magnesium_mg=mg(suggestion.magnesium_per_serving_mg))
+    elif total.remaining_mg <= 0:
+        reply.add("utter_diary_target_met")
+    if unknown:
+        reply.add("utter_diary_not_counted").extend(unknown_food_parts(unknown, diary=True))
+    reply.add("utter_food_source")
+    if total.target_is_daily_value:
+        reply.add("utter_diary_personalise")
+    chart = Chart(
+        title=render(domain, "utter_chart_diary_title"),
+        target=None if total.target_is_daily_value else total.target_mg,
+        items=chart_items,
+        alt=render(domain, "utter_chart_diary_alt", {
+            "items": "; ".join(alt_items), "total_mg": mg(total.total_mg),
+            "target_mg": mg(total.target_mg)}),
+    )
+    return Answer(reply, chart=chart)
