@@ -27,7 +27,7 @@ from common.payloads import buttons_as_sent
 
 logger = logging.getLogger(__name__)
 
-DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain.yml"
+DOMAIN_DIR = Path(__file__).resolve().parent.parent / "domain"
 CHART_CHANNEL = "socketio"
 MAX_QUOTE = 60
 
@@ -67,8 +67,12 @@ def quote(text: Any) -> str:
 
 @lru_cache(maxsize=1)
 def _file_responses() -> dict[str, Any]:
-    with DOMAIN_FILE.open(encoding="utf-8") as handle:
-        return (yaml.safe_load(handle) or {}).get("responses") or {}
+    """The responses of every file of domain/, merged (each response is in one file)."""
+    found: dict[str, Any] = {}
+    for path in sorted(DOMAIN_DIR.rglob("*.yml")):
+        with path.open(encoding="utf-8") as handle:
+            found.update((yaml.safe_load(handle) or {}).get("responses") or {})
+    return found
 
 
 def responses(domain: Mapping[str, Any] | None) -> Mapping[str, Any]:

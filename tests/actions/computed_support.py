@@ -11,12 +11,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from harness.domain import load_domain
+
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN: dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+# The merged domain as Rasa sends it to the action server.
+DOMAIN: dict[str, Any] = load_domain().as_dict()
 PROFILE_SLOTS = ("age", "sex", "life_stage", "medical_caution", "requested_slot")
 
 
