@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from pathlib import Path
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -16,7 +15,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from harness.domain import load_domain
 
-ROOT = Path(__file__).resolve().parents[2]
 # The merged domain as Rasa sends it to the action server.
 DOMAIN: dict[str, Any] = load_domain().as_dict()
 PROFILE_SLOTS = ("age", "sex", "life_stage", "medical_caution", "requested_slot")
