@@ -2,7 +2,7 @@
 (``action_rich_foods``) and the total of what someone ate (``action_food_diary``).
 
 Every figure comes from the food table through :mod:`nutrition.foods` and
-:mod:`nutrition.diary`; the wording is in domain.yml (actions/replies.py puts it together).
+:mod:`nutrition.diary`; the wording is in domain/computed.yml (actions/replies.py puts it together).
 Nothing the user said is dropped silently: foods the extractor missed (typos) are looked up,
 and words that are no food in the table are named back with the closest foods that are.
 """

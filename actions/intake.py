@@ -1,7 +1,7 @@
 """The personal magnesium answer: ``action_recommended_intake``, and the checks of the
 profile the form collects (``apply_update``; the form itself is in actions/validation.py).
 
-Slots (declared in the "# == computed answers" part of domain.yml): ``age`` (years, a float:
+Slots (declared in domain/core.yml): ``age`` (years, a float:
 a baby of 8 months is 0.667), ``sex`` and ``life_stage`` (values: nutrition/profile.py).
 Every figure and every rule about which details matter comes from the nutrition core
 (:mod:`nutrition.profile`, :mod:`nutrition.intake`); this module only asks it. No reply

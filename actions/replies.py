@@ -1,10 +1,10 @@
-"""Putting a computed answer into words: domain.yml responses filled with the figures.
+"""Putting a computed answer into words: domain responses filled with the figures.
 
-Every sentence lives in the "# == computed answers" responses of ``domain.yml`` with
+Every sentence lives in the responses of ``domain/computed.yml`` with
 ``{placeholders}``. An answer is built from several of them (figure, portion used, share of
 the target, source, clinician reminder) and sent as ONE chat message, so that a reader gets
 a single, complete answer instead of a string of bubbles. Buttons of the parts are kept, with
-the payloads a click sends (domain.yml doubles the braces of JSON payloads: common/payloads.py).
+the payloads a click sends (the domain doubles the braces of JSON payloads: common/payloads.py).
 
 The figures come from the nutrition core; this module only formats numbers for reading
 ("1,200", "0.5", "77") and never computes a figure.
@@ -27,7 +27,7 @@ from common.payloads import buttons_as_sent
 
 logger = logging.getLogger(__name__)
 
-DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain.yml"
+DOMAIN_DIR = Path(__file__).resolve().parent.parent / "domain"
 CHART_CHANNEL = "socketio"
 MAX_QUOTE = 60
 
@@ -72,12 +72,16 @@ def quote(text: Any) -> str:
 
 @lru_cache(maxsize=1)
 def _file_responses() -> dict[str, Any]:
-    with DOMAIN_FILE.open(encoding="utf-8") as handle:
-        return (yaml.safe_load(handle) or {}).get("responses") or {}
+    """The responses of every file of domain/, merged (each response is in one file)."""
+    found: dict[str, Any] = {}
+    for path in sorted(DOMAIN_DIR.rglob("*.yml")):
+        with path.open(encoding="utf-8") as handle:
+            found.update((yaml.safe_load(handle) or {}).get("responses") or {})
+    return found
 
 
 def responses(domain: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    """The domain's responses (those sent by Rasa, else the ones in domain.yml)."""
+    """The domain's responses (those sent by Rasa, else the ones in domain/)."""
     found = (domain or {}).get("responses") if isinstance(domain, Mapping) else None
     return found if found else _file_responses()
 

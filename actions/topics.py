@@ -1,6 +1,6 @@
 """Knowledge answers: the reply to a topic intent, with its figures from the data tables.
 
-Thin adapter. The wording of every reply lives in ``domain.yml`` (responses named
+Thin adapter. The wording of every reply lives in ``domain/topics.yml`` and ``safety.yml`` (responses named
 ``utter_topic_*``, with ``{placeholders}``); every figure comes from the nutrition core
 (:mod:`nutrition.topic_figures`, which reads the data tables), and the caution rule from
 :mod:`nutrition.cautions`.
@@ -56,7 +56,7 @@ def shown(values: Figures) -> dict[str, str]:
 
 
 class Topic(NamedTuple):
-    """The reply to a topic intent: a domain.yml response and the values of its placeholders."""
+    """The reply to a topic intent: a domain response and the values of its placeholders."""
 
     response: str
     values: dict[str, str]
@@ -66,7 +66,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def placeholders(response: str) -> set[str]:
-    """Names of the ``{placeholders}`` in the texts of a domain.yml response."""
+    """Names of the ``{placeholders}`` in the texts of a domain response."""
     variations = replies.responses(None).get(response) or []
     return {name for variation in variations
             for name in PLACEHOLDER.findall(str(variation.get("text") or ""))}

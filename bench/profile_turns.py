@@ -2,11 +2,11 @@
 
     .venv/bin/python -m bench.profile_turns [--rounds 3] [--profile out.prof]
 
-Starts the action server (`python -m runtime.actions` on a free port, as the tests' BotStack
-starts it), loads the trained
-model with endpoints.yml (tracker store in a temporary SQLite file) and the runtime guards
-and speed-ups as `python -m runtime` installs them, then plays every test story's user turns
-through `Agent.handle_message`, `--rounds` times, each conversation with a fresh sender.
+Starts the action server (`python -m runtime.actions` on a free port, with
+harness.stack.BotStack as the tests start it), loads the trained model with endpoints.yml
+(tracker store in a temporary SQLite file) and the runtime guards and speed-ups as
+`python -m runtime` installs them, then plays every test story's user turns through
+`Agent.handle_message`, `--rounds` times, each conversation with a fresh sender.
 Prints the model loading time, the first turn after loading, and per round the mean time
 per turn and the median of custom-action ("computed") turns and of the others. With
 `--profile`, the last round runs under cProfile and the statistics are written to that
@@ -28,8 +28,9 @@ import time
 import uuid
 from pathlib import Path
 
-from bench.run_bench import ROOT, load_conversations
-from tests.helpers.stack import BotStack
+from bench.run_bench import load_conversations
+from harness.paths import ROOT
+from harness.stack import BotStack
 
 
 async def play(agent, conversations, profile: cProfile.Profile | None = None) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness.paths import ROOT
 
 
 def intent_examples(folder: Path) -> list[tuple[str, str]]:
@@ -30,7 +30,7 @@ def holdout_examples() -> list[tuple[str, str]]:
 def labelled_entities() -> list[tuple[str, set]]:
     """(sentence, {entity key}) pairs from the entity test set (tests/nlu_entities/*.yml),
     keyed as that set's own tests key them: type, normalised value, unit and role."""
-    from tests.nlu_entities.nlu_entity_helpers import gold_key, labelled_items
+    from harness.entities import gold_key, labelled_items
 
     return [(item["text"], {gold_key(e) for e in item.get("entities") or []})
             for item in labelled_items()]
@@ -54,7 +54,7 @@ def score_model(model: Path) -> dict:
                                           average="macro", zero_division=0),
               "holdout_examples": len(holdout)}
     if entity_set:
-        from tests.nlu_entities.nlu_entity_helpers import predicted_key
+        from harness.entities import predicted_key
 
         parsed = asyncio.run(parse([t for t, _ in entity_set]))
         tp = fp = fn = 0

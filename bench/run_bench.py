@@ -5,8 +5,8 @@
 What it does, in one run:
 1. Builds the reference bot once (`rasa init --no-prompt`: default DIET + TED config, trained),
    cached in build/bench/reference/ and reused by later runs.
-2. Starts both bots side by side (REST channel; our action server too) and records start-up time
-   to the first answer, then resident memory of each server process.
+2. Starts both bots side by side (harness.stack.BotStack: REST channel; our action server too)
+   and records start-up time to the first answer, then resident memory of each server process.
 3. For each concurrency level, runs our bot and the reference bot alternately for `--duration`
    seconds each: every virtual user plays whole conversations from the bot's own test stories
    (a fresh sender per conversation) and every request's latency is recorded.
@@ -39,9 +39,9 @@ from pathlib import Path
 import aiohttp
 import yaml
 
-from tests.helpers.stack import free_port
+from harness.paths import ROOT
+from harness.stack import BotStack
 
-ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 CACHE = ROOT / "build" / "bench"
 RESULTS = ROOT / "bench" / "results"
@@ -74,103 +74,53 @@ def load_conversations(stories_file: Path) -> list[list[Turn]]:
     return conversations
 
 
-# ----------------------------------------------------------------------------- processes
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MB."""
-    total = 0
-    pending = [pid]
-    while pending:
-        p = pending.pop()
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
-            pending.extend(int(c) for c in children)
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return total / 1024
-
-
+# ----------------------------------------------------------------------------- bots
 @dataclass
 class Bot:
+    """A bot under load: its servers (a harness BotStack), the test stories it plays, and
+    its start-up time to the first answer."""
+
     name: str
-    project: Path
-    model: Path
+    stack: BotStack
     stories: Path
-    with_actions: bool
-    # Our bot starts the way `make run` starts it (runtime guards, action server wrapper);
-    # the reference bot with plain `rasa run`.
-    shipped: bool = False
-    endpoints: str = "endpoints.yml"
-    extra_env: dict[str, str] = field(default_factory=dict)
-    port: int = field(default_factory=free_port)
-    actions_port: int = field(default_factory=free_port)
-    procs: list[subprocess.Popen] = field(default_factory=list)
     startup_s: float = 0.0
-    rasa_pid: int = 0
-    actions_pid: int = 0
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/webhooks/rest/webhook"
+        return f"{self.stack.rasa_url}/webhooks/rest/webhook"
 
-    def start(self, logdir: Path) -> None:
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", SANIC_HOST="127.0.0.1",
-                   ACTION_ENDPOINT_URL=f"http://127.0.0.1:{self.actions_port}/webhook",
-                   TRACKER_DB=str(logdir / f"{self.name}-tracker.db"), **self.extra_env)
-        (logdir / f"{self.name}-tracker.db").unlink(missing_ok=True)
+    def start(self) -> None:
+        """Start both servers at once (a fresh tracker file) and time the first answer."""
+        (self.stack.workdir / "tracker.db").unlink(missing_ok=True)
         began = time.monotonic()
-        if self.with_actions:
-            server = "runtime.actions" if self.shipped else "rasa_sdk"
-            self.procs.append(subprocess.Popen(
-                [str(BIN / "python"), "-m", server, "--actions", "actions",
-                 "--port", str(self.actions_port)],
-                cwd=self.project, env=env,
-                stdout=(logdir / f"{self.name}-actions.log").open("w"), stderr=subprocess.STDOUT))
-            self.actions_pid = self.procs[-1].pid
-        rasa = [str(BIN / "python"), "-m", "runtime"] if self.shipped else [str(BIN / "rasa")]
-        args = [*rasa, "run", "--model", str(self.model), "--interface", "127.0.0.1",
-                "--port", str(self.port)]
-        if self.with_actions:
-            args += ["--endpoints", self.endpoints]
-        self.procs.append(subprocess.Popen(
-            args, cwd=self.project, env=env,
-            stdout=(logdir / f"{self.name}-rasa.log").open("w"), stderr=subprocess.STDOUT))
-        self.rasa_pid = self.procs[-1].pid
-        asyncio.run(self._wait_first_answer(began))
-
-    async def _wait_first_answer(self, began: float) -> None:
-        async with aiohttp.ClientSession() as session:
-            while time.monotonic() - began < 300:
-                for proc in self.procs:
-                    if proc.poll() is not None:
-                        raise RuntimeError(f"{self.name}: a server exited during start-up")
-                try:
-                    async with session.post(self.url, json={"sender": "warmup", "message": "hi"},
-                                            timeout=aiohttp.ClientTimeout(total=30)) as r:
-                        if r.status == 200 and await r.json():
-                            self.startup_s = time.monotonic() - began
-                            return
-                except (aiohttp.ClientError, asyncio.TimeoutError):
-                    pass
-                await asyncio.sleep(0.2)
-        raise RuntimeError(f"{self.name}: no answer within 300 s")
+        self.stack.launch()
+        try:
+            self.stack.wait_first_answer(timeout=300)
+        except RuntimeError as error:
+            raise RuntimeError(f"{self.name}: {error}") from error
+        self.startup_s = time.monotonic() - began
 
     def memory(self) -> dict[str, float]:
-        out = {"rasa_rss_mb": rss_mb(self.rasa_pid)}
-        if self.actions_pid:
-            out["actions_rss_mb"] = rss_mb(self.actions_pid)
-        return out
+        return self.stack.memory()
 
     def stop(self) -> None:
-        for proc in self.procs:
-            proc.terminate()
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        self.stack.stop()
+
+
+def our_bot(logdir: Path, endpoints: str = "endpoints.yml",
+            env: dict[str, str] | None = None) -> Bot:
+    """Our assistant, started as `make run` starts it, with an endpoints file (a path
+    relative to the repository) and extra environment for its servers."""
+    stack = BotStack(workdir=logdir / "ours", endpoints=ROOT / endpoints, env=dict(env or {}))
+    return Bot("ours", stack, ROOT / "tests" / "test_stories.yml")
+
+
+def reference_bot(project: Path, logdir: Path) -> Bot:
+    """The stock `rasa init` bot: plain `rasa run` in its own folder, no action server."""
+    stack = BotStack(workdir=logdir / "reference", project=project, model=latest_model(project),
+                     endpoints=project / "endpoints.yml",
+                     credentials=project / "credentials.yml", shipped=False, with_actions=False)
+    return Bot("reference", stack, project / "tests" / "test_stories.yml")
 
 
 # ----------------------------------------------------------------------------- load
@@ -385,11 +335,8 @@ def main() -> None:
     logdir = CACHE / "logs"
     logdir.mkdir(parents=True, exist_ok=True)
     ref = reference_project()
-    ours = Bot("ours", ROOT, ROOT / "models" / "assistant.tar.gz",
-               ROOT / "tests" / "test_stories.yml", with_actions=True, shipped=True,
-               endpoints=args.endpoints, extra_env=dict(e.split("=", 1) for e in args.env))
-    reference = Bot("reference", ref, latest_model(ref), ref / "tests" / "test_stories.yml",
-                    with_actions=False)
+    ours = our_bot(logdir, args.endpoints, dict(e.split("=", 1) for e in args.env))
+    reference = reference_bot(ref, logdir)
     bots = [ours] if args.skip_reference else [ours, reference]
     conv = {b.name: load_conversations(b.stories) for b in bots}
 
@@ -399,7 +346,7 @@ def main() -> None:
     try:
         for bot in reversed(bots):
             print(f"==> starting {bot.name}")
-            bot.start(logdir)
+            bot.start()
             data["static"][bot.name]["startup_s"] = bot.startup_s
             print(f"    first answer after {bot.startup_s:.1f} s")
         for users in args.levels:
@@ -421,9 +368,12 @@ def main() -> None:
         for bot in bots:
             print(f"==> timing a full rasa train of {bot.name}")
             out = CACHE / f"train-{bot.name}"
+            project = bot.stack.project
+            # Our domain is a directory of files (domain/); the stock bot's one domain.yml.
+            domain = "domain" if (project / "domain").is_dir() else "domain.yml"
             data["static"][bot.name]["train_s"] = run_timed(
-                [str(BIN / "rasa"), "train", "--force", "--out", str(out)], bot.project,
-                logdir / f"train-{bot.name}.log")
+                [str(BIN / "rasa"), "train", "--force", "--domain", domain, "--out", str(out)],
+                project, logdir / f"train-{bot.name}.log")
             shutil.rmtree(out, ignore_errors=True)
 
     if not args.skip_quality:

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.variants [--duration 20] [--levels 1 20] [--only NAME ...]
 
-Each variant starts our bot as `make run` does (bench.run_bench.Bot), with another endpoints
+Each variant starts our bot as `make run` does (bench.run_bench.our_bot), with another endpoints
 file and/or environment, and plays the test-story conversations at each concurrency level.
 The shipped setup is measured first and again last, so the drift of this shared machine
 during the run shows in the table. Variants needing PostgreSQL and Redis are skipped (and
@@ -22,14 +22,13 @@ from datetime import datetime, timezone
 from bench.run_bench import (
     CACHE,
     RESULTS,
-    ROOT,
-    Bot,
     fmt,
     load_conversations,
+    our_bot,
     run_load,
     versions,
 )
-from tests.reliability.support import reachable
+from harness.net import reachable
 
 SCALED_ENV = {
     "DB_HOST": "127.0.0.1", "DB_PORT": "5432", "DB_USER": "postgres", "DB_PASSWORD": "",
@@ -70,15 +69,13 @@ VARIANTS = [
 
 
 def measure(variant: Variant, levels: list[int], duration: float) -> dict:
-    bot = Bot("ours", ROOT, ROOT / "models" / "assistant.tar.gz",
-              ROOT / "tests" / "test_stories.yml", with_actions=True, shipped=True,
-              endpoints=variant.endpoints, extra_env=variant.env)
-    conversations = load_conversations(bot.stories)
     logdir = CACHE / "logs" / f"variant-{variant.name}"
     logdir.mkdir(parents=True, exist_ok=True)
+    bot = our_bot(logdir, variant.endpoints, variant.env)
+    conversations = load_conversations(bot.stories)
     result: dict = {"variant": variant.name, "what": variant.what, "load": []}
     try:
-        bot.start(logdir)
+        bot.start()
         result["startup_s"] = bot.startup_s
         for users in levels:
             res = asyncio.run(run_load(bot, conversations, users, duration,

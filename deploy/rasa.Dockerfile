@@ -18,7 +18,8 @@ RUN uv pip sync --compile-bytecode --python /opt/venv/bin/python /tmp/lock.txt &
 WORKDIR /app
 # The NLU pipeline's entity extractor (nlu/) uses the nutrition core (nutrition/); the
 # action code (actions/) is not part of this image.
-COPY config.yml domain.yml credentials.yml endpoints.scaled.yml ./
+COPY config.yml credentials.yml endpoints.scaled.yml ./
+COPY domain/ domain/
 COPY nutrition/ nutrition/
 COPY common/ common/
 COPY nlu/ nlu/

@@ -61,7 +61,7 @@ def main() -> int:
 
     importer = TrainingDataImporter.load_from_config(
         config_path=str(ROOT / "config.yml"),
-        domain_path=str(ROOT / "domain.yml"),
+        domain_path=str(ROOT / "domain"),
         training_data_paths=[str(ROOT / "data")],
     )
     domain = importer.get_domain()
@@ -99,7 +99,7 @@ def main() -> int:
     missing += [f"{p}..." for p in sorted(prefixes)
                 if not any(r.startswith(p) for r in domain.responses)]
     for name in missing:
-        print(f"error: the code utters '{name}', which domain.yml does not define",
+        print(f"error: the code utters '{name}', which the domain (domain/) does not define",
               file=sys.stderr)
     failed = [part for part, ok in results.items() if not ok]
     if failed or missing:

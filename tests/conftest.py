@@ -1,6 +1,7 @@
 import pytest
 
-from tests.helpers.stack import MODEL, BotStack
+from harness.paths import MODEL
+from harness.stack import BotStack
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from tests.helpers.stack import BotStack, http
+from harness.net import http
+from harness.stack import BotStack
 
 pytestmark = pytest.mark.integration
 

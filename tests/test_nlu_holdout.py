@@ -9,7 +9,7 @@ import asyncio
 import pytest
 
 from bench.quality import intent_examples
-from tests.helpers.stack import ROOT
+from harness.paths import ROOT
 
 pytestmark = pytest.mark.integration
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import re
-from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-ROOT = Path(__file__).resolve().parents[2]
-DOMAIN: dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+from harness.domain import load_domain
+
+# The merged domain as Rasa sends it to the action server.
+DOMAIN: dict[str, Any] = load_domain().as_dict()
 PROFILE_SLOTS = ("age", "sex", "life_stage", "medical_caution", "requested_slot")
 
 

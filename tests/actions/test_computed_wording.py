@@ -1,6 +1,6 @@
-"""The computed answers' wording lives in domain.yml with no figure typed in, every response
-the actions use exists, and the entity helpers pair amounts with foods and find what the
-extractor left out."""
+"""The computed answers' wording lives in the domain (domain/computed.yml) with no figure
+typed in, every response the actions use exists, and the entity helpers pair amounts with
+foods and find what the extractor left out."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator, interpolator
 from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -21,6 +20,7 @@ from structlog.testing import capture_logs
 
 from actions import entities as ents
 from actions.replies import Reply, mg, number, percent, quote, send_chart
+from harness.domain import load_domain
 from nutrition.foods import food_categories
 from tests.actions.computed_support import DOMAIN, ent, make_tracker
 
@@ -120,7 +120,7 @@ def test_entity_buttons_render_as_clickable_payloads_without_interpolator_errors
     """What Rasa shows for these responses (form questions, and the action server asking for
     one by name) carries single-brace payloads that Rasa reads back as intent and entities,
     and rendering them logs no error."""
-    domain = Domain.load(str(ROOT / "domain.yml"))
+    domain = load_domain()
     nlg = TemplatedNaturalLanguageGenerator(domain.responses)
     tracker = DialogueStateTracker.from_events("test", [], slots=domain.slots)
     assert tracker.current_slot_values(), "Rasa only renders the buttons when there are slots"

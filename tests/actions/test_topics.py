@@ -1,7 +1,7 @@
 """action_explain_topic (actions/topics.py) with a real rasa_sdk Tracker and dispatcher.
 
 Every topic rule runs the action and nothing after it (in the profile form, the form asks
-again). The action utters the reply itself: one message naming a domain.yml response, with
+again). The action utters the reply itself: one message naming a domain response, with
 the values of its placeholders. These tests run the action and hand its message to Rasa's
 own handling of an action-server reply (the response generator fills the placeholders from
 the values sent with the response name). They check that the right response is chosen,
@@ -25,6 +25,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies, topics
+from harness.domain import load_domain
 from nutrition.data_files import load
 from nutrition.topic_figures import short_source
 
@@ -50,13 +51,6 @@ MEDICINES = {
 
 
 # ------------------------------------------------------------------------------ helpers
-
-
-@lru_cache(maxsize=1)
-def domain():
-    from rasa.shared.core.domain import Domain
-
-    return Domain.load(str(ROOT / "domain.yml"))
 
 
 @lru_cache(maxsize=1)
@@ -116,7 +110,7 @@ def sdk_tracker(intent: str, entities: list[dict] | None = None, slots: dict | N
 def run_action(intent: str, entities: list[dict] | None = None, slots: dict | None = None):
     dispatcher = CollectingDispatcher()
     events = topics.ActionExplainTopic().run(
-        dispatcher, sdk_tracker(intent, entities, slots), domain().as_dict()
+        dispatcher, sdk_tracker(intent, entities, slots), load_domain().as_dict()
     )
     return dispatcher, events
 
@@ -125,7 +119,7 @@ def the_message(dispatcher: CollectingDispatcher) -> dict[str, Any]:
     """The one message of the action: a response name and its values, no text of its own."""
     assert len(dispatcher.messages) == 1, dispatcher.messages
     message = dispatcher.messages[0]
-    assert message["response"] in domain().responses, message["response"]
+    assert message["response"] in load_domain().responses, message["response"]
     assert not message["text"] and not message["buttons"] and not message["custom"]
     return message
 
@@ -148,7 +142,7 @@ def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
 def placeholders(response: str) -> set[str]:
     return {
         name
-        for variation in domain().responses[response]
+        for variation in load_domain().responses[response]
         for name in PLACEHOLDER.findall(variation.get("text") or "")
     }
 
@@ -163,9 +157,9 @@ def render(message: dict[str, Any], events: list[dict[str, Any]] = ()) -> str:
     from rasa.shared.core.trackers import DialogueStateTracker
 
     tracker = DialogueStateTracker.from_events(
-        "test-topics", [Event.from_parameters(e) for e in events], slots=domain().slots
+        "test-topics", [Event.from_parameters(e) for e in events], slots=load_domain().slots
     )
-    nlg = TemplatedNaturalLanguageGenerator(domain().responses)
+    nlg = TemplatedNaturalLanguageGenerator(load_domain().responses)
     sent = json.loads(json.dumps(message))  # as it travels from the action server
     said = asyncio.run(
         RemoteAction._utter_responses([sent], CollectingOutputChannel(), nlg, tracker)
@@ -259,7 +253,7 @@ def test_only_the_values_a_reply_shows_are_sent(asked, response, values):
 
 def test_every_reply_with_placeholders_is_one_the_action_gives():
     given = {response for _, response, _ in every_reply()}
-    with_values = {name for name in domain().responses if placeholders(name)}
+    with_values = {name for name in load_domain().responses if placeholders(name)}
     topic_replies = {name for name in with_values if name.startswith("utter_topic_")}
     assert topic_replies <= given, f"never uttered with values: {topic_replies - given}"
 
@@ -270,7 +264,7 @@ def test_every_kind_of_medicine_has_its_own_response_and_back():
     }
     expected = {topics.interaction_response(kind) for kind in kinds}
     prefix = topics.interaction_response("")
-    defined = {name for name in domain().responses if name.startswith(prefix)}
+    defined = {name for name in load_domain().responses if name.startswith(prefix)}
     assert defined == expected
     assert topics.TOPICS["ask_medication_interactions"].response == topics.interaction_response(
         topics.OVERVIEW_KIND
@@ -293,10 +287,10 @@ def test_every_number_shown_comes_from_the_action_values(intent):
 
 
 def topic_response_texts() -> list[tuple[str, str]]:
-    own = [name for name in domain().responses if name.startswith("utter_topic")]
+    own = [name for name in load_domain().responses if name.startswith("utter_topic")]
     own += ["utter_capabilities", "utter_not_a_doctor", "utter_emergency"]
     return [
-        (name, variation["text"]) for name in own for variation in domain().responses[name]
+        (name, variation["text"]) for name in own for variation in load_domain().responses[name]
     ]
 
 
@@ -308,7 +302,7 @@ def test_no_figure_is_typed_into_the_wording(name, text):
 
 def test_no_slot_carries_a_figure():
     # the values travel with the reply: no topic placeholder is filled from a slot
-    slots = {slot.name for slot in domain().slots}
+    slots = {slot.name for slot in load_domain().slots}
     for name, text in topic_response_texts():
         assert not set(PLACEHOLDER.findall(text)) & slots, name
     assert not [slot for slot in slots if slot.startswith("fact_")]
@@ -393,7 +387,7 @@ def test_interaction_overview_timings_come_from_the_interaction_table():
 def test_deficiency_and_toxicity_signs_match_the_core_tables():
     from nutrition.medications import deficiency_signs, toxicity_facts
 
-    deficiency = domain().responses["utter_topic_deficiency_signs"][0]["text"]
+    deficiency = load_domain().responses["utter_topic_deficiency_signs"][0]["text"]
     for sign in deficiency_signs()["early"] + deficiency_signs()["later"]:
         assert sign.replace("_", " ") in deficiency, sign
     too_much = reply("ask_too_much_magnesium")
@@ -523,7 +517,7 @@ def test_emergency_rule_says_the_emergency_reply_and_nothing_else():
         said = [name for kind, name in rule_steps(rule) if kind == "action"]
         # the reply, then at most stopping a form that was waiting: no other question
         assert said in (["utter_emergency"], ["utter_emergency", "action_deactivate_loop"])
-    text = domain().responses["utter_emergency"][0]["text"]
+    text = load_domain().responses["utter_emergency"][0]["text"]
     assert "emergency number now" in text and "poison control" in text
     assert "magnesium" not in text.lower()
 
@@ -558,7 +552,7 @@ def test_short_source_names():
 @pytest.fixture(scope="module")
 def slash_bot(trained_model, tmp_path_factory):
     """The real assistant, taking "/intent{...}" from anyone, so a test can name entities."""
-    from tests.helpers.stack import BotStack
+    from harness.stack import BotStack
 
     stack = BotStack(
         workdir=tmp_path_factory.mktemp("topics-bot"), env={"SLASH_COMMANDS": "all"}
@@ -582,8 +576,8 @@ def test_topic_replies_through_the_running_assistant(slash_bot):
     # asked while the profile form waits: the caution once, then the form asks again
     slash_bot.say("/ask_magnesium_need", sender="topics-form")
     text = slash_bot.texts("/ask_kidney_disease", sender="topics-form")
-    caution = domain().responses["utter_topic_kidney"][0]["text"].split("\n\n")[0]
-    question = domain().responses["utter_ask_magnesium_profile_form_age"][0]["text"]
+    caution = load_domain().responses["utter_topic_kidney"][0]["text"].split("\n\n")[0]
+    question = load_domain().responses["utter_ask_magnesium_profile_form_age"][0]["text"]
     assert text.count(caution) == 1 and text.index(caution) < text.index(question)
 
     messages = slash_bot.say("/report_emergency", sender="topics-emergency")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.stack import ROOT, WEB_DIST, BotStack
+from harness.paths import ROOT, WEB_DIST
+from harness.stack import BotStack
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

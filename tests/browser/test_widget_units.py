@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from tests.helpers.stack import ROOT
+from harness.paths import ROOT
 
 
 def test_widget_core_functions_pass_node_test():

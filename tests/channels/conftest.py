@@ -24,7 +24,8 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.stack import BotStack, free_port
+from harness.net import free_port
+from harness.stack import BotStack
 
 # Test-only secrets; they protect nothing.
 SECRETS = {

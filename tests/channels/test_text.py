@@ -17,7 +17,7 @@ from channels.text import (
     split_text,
     utf16_length,
 )
-from tests.helpers.stack import ROOT
+from harness.paths import ROOT
 
 
 def squash(text: str) -> str:

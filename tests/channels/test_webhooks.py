@@ -12,8 +12,8 @@ import urllib.parse
 
 import pytest
 
+from harness.net import http
 from tests.channels.conftest import SECRETS
-from tests.helpers.stack import http
 
 pytestmark = pytest.mark.integration
 

@@ -1,7 +1,7 @@
 """Precision and recall of the entity extractor on the labelled sentences (YAML files here).
 
 Run: .venv/bin/python -m pytest tests/nlu_entities -q   (the figures are printed even
-without -s). How entities are counted: see nlu_entity_helpers.score.
+without -s). How entities are counted: see harness.entities.score.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from nlu_entity_helpers import ENTITY_TYPES, format_report, gold_key, labelled_items, score
+
+from harness.entities import ENTITY_TYPES, format_report, gold_key, labelled_items, score
 
 MIN_PRECISION = 0.95
 MIN_RECALL = 0.95

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.helpers.stack import BotStack
+from harness.stack import BotStack
 from tests.reliability.support import new_secret, tracker
 
 

@@ -1,6 +1,6 @@
 """Helpers shared by the reliability, security and scale-out tests (issue 8).
 
-They talk to servers started by tests.helpers.stack.BotStack through the REST channel and,
+They talk to servers started by harness.stack.BotStack through the REST channel and,
 for checking what was stored, Rasa's HTTP API (enabled with a token or JWT).
 """
 
@@ -8,17 +8,12 @@ from __future__ import annotations
 
 import json
 import secrets
-import socket
-import threading
-import time
-from pathlib import Path
 from urllib.parse import quote
 
-import yaml
+from harness.domain import load_domain
+from harness.net import http
+from harness.stack import BotStack
 
-from tests.helpers.stack import ROOT, BotStack, http
-
-DOMAIN = ROOT / "domain.yml"
 # The question that starts the profile form (age -> sex -> pregnancy), per the issue.
 FORM_TRIGGER = "how much magnesium do I need?"
 # What a tester answers to each question of the form: the age typed, sex and pregnancy
@@ -35,7 +30,7 @@ def new_secret() -> str:
 
 def profile_form() -> str | None:
     """Name of the form that asks age/sex/pregnancy, or None while it isn't in the domain."""
-    forms = (yaml.safe_load(DOMAIN.read_text()) or {}).get("forms") or {}
+    forms = load_domain().as_dict().get("forms") or {}
     for name, spec in forms.items():
         slots = (spec or {}).get("required_slots") or []
         if "age" in slots and "sex" in slots:
@@ -44,7 +39,7 @@ def profile_form() -> str | None:
 
 
 def domain_responses() -> dict:
-    return (yaml.safe_load(DOMAIN.read_text()) or {}).get("responses") or {}
+    return load_domain().as_dict().get("responses") or {}
 
 
 def response_text(name: str) -> str:
@@ -150,156 +145,3 @@ def run_form(stacks, conversation: Conversation, api, form: str, *, between=None
         if between:
             between(turn)
     raise AssertionError(f"form {form} not finished after {max_turns} answers: {asked}")
-
-
-# ------------------------------------------------------------------ network fault tools
-
-
-class HangingServer:
-    """Accepts TCP connections on a port and never answers (a hung action server)."""
-
-    def __init__(self, port: int) -> None:
-        self.sock = socket.socket()
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", port))
-        self.sock.listen(16)
-        self.conns: list[socket.socket] = []
-        self._stop = False
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        self.sock.settimeout(0.2)
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-                self.conns.append(conn)
-            except OSError:
-                continue
-
-    def close(self) -> None:
-        self._stop = True
-        self._thread.join(timeout=2)
-        for conn in self.conns:
-            conn.close()
-        self.sock.close()
-
-
-class TcpProxy:
-    """A loopback TCP proxy to a service that a test can cut (like the service stopping:
-    open connections are closed and new ones refused) and restore on the same port."""
-
-    def __init__(self, target_port: int, port: int | None = None) -> None:
-        from tests.helpers.stack import free_port
-
-        self.target_port = target_port
-        self.port = port or free_port()
-        self._listener: socket.socket | None = None
-        self._pairs: list[tuple[socket.socket, socket.socket]] = []
-        self._lock = threading.Lock()
-        self.restore()
-
-    def restore(self) -> None:
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(64)
-        self._listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
-
-    def _accept(self, listener: socket.socket) -> None:
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return  # cut
-            try:
-                upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
-                upstream.settimeout(None)  # idle connections (pooled ones) stay open
-            except OSError:
-                client.close()
-                continue
-            with self._lock:
-                self._pairs.append((client, upstream))
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(src: socket.socket, dst: socket.socket) -> None:
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def cut(self) -> None:
-        if self._listener:
-            try:  # wakes the thread blocked in accept(); close() alone does not
-                self._listener.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            self._listener.close()
-            self._listener = None
-        with self._lock:
-            pairs, self._pairs = self._pairs, []
-        for pair in pairs:
-            for s in pair:
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                s.close()
-
-    def close(self) -> None:
-        self.cut()
-
-
-def reachable(port: int, host: str = "127.0.0.1") -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def wait_until(predicate, timeout: float = 30.0, interval: float = 0.3) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return False
-
-
-def start_parallel(*starters, together: bool = False) -> None:
-    """Run functions in threads at once (e.g. server starts, each waiting until its server
-    answers) and re-raise the first error. ``together``: all begin at the same moment
-    (a barrier), for races."""
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(len(starters)) if together else None
-
-    def run(fn):
-        if barrier is not None:
-            barrier.wait()
-        try:
-            fn()
-        except BaseException as error:  # re-raised below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(fn,)) for fn in starters]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if errors:
-        raise errors[0]
-
-
-def log_tail(path: Path, chars: int = 3000) -> str:
-    return path.read_text(errors="replace")[-chars:] if path.exists() else ""

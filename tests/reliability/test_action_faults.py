@@ -5,21 +5,20 @@
 - Action server hanging: the answer comes within ACTION_SERVER_TIMEOUT (5 s by default),
   not after Rasa's built-in 300 s.
 - Restarting either server loses nothing of the conversation; a form resumes at the
-  question it was asking. (Form tests skip while domain.yml has no age/sex form.)
+  question it was asking. (Form tests skip while the domain has no age/sex form.)
 """
 
 import time
 
 import pytest
-import yaml
 
+from harness.domain import load_domain
+from harness.faults import HangingServer
 from runtime.settings import Settings
 from tests.reliability.support import (
-    DOMAIN,
     FORM_ANSWERS,
     FORM_TRIGGER,
     Conversation,
-    HangingServer,
     is_greeting,
     loop_state,
     profile_form,
@@ -39,7 +38,7 @@ def apology() -> str:
 
 
 def custom_actions() -> set[str]:
-    domain = yaml.safe_load(DOMAIN.read_text()) or {}
+    domain = load_domain().as_dict()
     names = {a for a in domain.get("actions") or [] if not str(a).startswith("utter_")}
     names |= set((domain.get("forms") or {}).keys())
     return names
@@ -121,7 +120,7 @@ def test_conversation_survives_action_server_restart(api_bot, probe):
 def form():
     name = profile_form()
     if name is None:
-        pytest.skip("domain.yml has no age/sex form yet (issue: profile form); "
+        pytest.skip("the domain has no age/sex form yet (issue: profile form); "
                     "this test runs once it lands")
     return name
 

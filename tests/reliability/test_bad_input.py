@@ -174,12 +174,12 @@ def test_bad_input_gets_4xx_or_a_sensible_reply(api_bot, case: Case):
 
 
 def test_allowed_button_payload_is_taken_literally(api_bot):
-    # as a click sends them (domain.yml doubles the braces of JSON payloads)
+    # as a click sends them (the domain doubles the braces of JSON payloads)
     payloads = [as_sent(b["payload"]) for variations in domain_responses().values()
                 for v in variations for b in (v.get("buttons") or [])
                 if str(b.get("payload", "")).startswith("/") and "{" in b["payload"]]
     if not payloads:
-        pytest.skip("no button with an intent payload in domain.yml yet")
+        pytest.skip("no button with an intent payload in the domain yet")
     payload = payloads[0]
     sender = "bad-button-payload"
     say(api_bot.url, payload, sender)
@@ -192,7 +192,7 @@ def test_allowed_button_payload_is_taken_literally(api_bot):
 def test_absurd_age_is_refused_by_the_form(api_bot):
     form = profile_form()
     if form is None:
-        pytest.skip("domain.yml has no age/sex form yet; this test runs once it lands")
+        pytest.skip("the domain has no age/sex form yet; this test runs once it lands")
     sender = "bad-form-absurd-age"
     say(api_bot.url, FORM_TRIGGER, sender)
     assert loop_state(api_bot.tracker(sender)) == (form, "age")

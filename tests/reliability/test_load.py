@@ -22,7 +22,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.helpers.stack import ROOT
+from harness.paths import ROOT
 from tests.reliability.support import (
     FORM_ANSWERS,
     FORM_TRIGGER,

@@ -23,10 +23,11 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from harness.domain import load_domain
+from harness.net import free_port
 from runtime import guards
 from runtime.__main__ import api_arguments, check_workers
 from runtime.settings import Settings
-from tests.helpers.stack import free_port
 
 APOLOGY = "Sorry, the calculator is away."
 DOMAIN = Domain.from_dict({
@@ -252,12 +253,11 @@ def test_slash_commands_only_for_offered_buttons():
     guards.SETTINGS = Settings()
 
 
-def test_slash_commands_for_the_entity_buttons_of_domain_yml():
-    """domain.yml doubles the braces of JSON payloads (Rasa renders them single): the
+def test_slash_commands_for_the_entity_buttons_of_the_domain():
+    """The domain doubles the braces of JSON payloads (Rasa renders them single): the
     payloads a click sends are accepted, others still read as words."""
-    from pathlib import Path
 
-    domain = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
+    domain = load_domain()
     sex = domain.responses["utter_ask_magnesium_profile_form_sex"][0]["buttons"]
     assert sex[0]["payload"] == '/inform_profile{{"sex": "female"}}', "as written in the file"
     guards.SETTINGS = Settings()

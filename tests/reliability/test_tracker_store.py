@@ -19,8 +19,8 @@ from rasa.shared.core.events import (
 )
 from rasa.utils.endpoints import read_endpoint_config
 
+from harness.paths import ROOT
 from runtime.tracker_store import CachedSQLTrackerStore
-from tests.helpers.stack import ROOT
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"

@@ -15,8 +15,11 @@ from dataclasses import dataclass
 import jwt
 import pytest
 
-from tests.helpers.stack import ROOT, BotStack
-from tests.reliability.support import TcpProxy, new_secret, reachable, start_parallel, tracker
+from harness.faults import TcpProxy
+from harness.net import reachable, start_parallel
+from harness.paths import ROOT
+from harness.stack import BotStack
+from tests.reliability.support import new_secret, tracker
 
 PG_PORT = int(os.environ.get("TEST_PG_PORT", "5432"))
 REDIS_PORT = int(os.environ.get("TEST_REDIS_PORT", "6379"))

@@ -17,7 +17,7 @@ import subprocess
 import pytest
 import yaml
 
-from tests.helpers.stack import ROOT
+from harness.paths import ROOT
 
 DEPLOY = ROOT / "deploy"
 COMPOSE = DEPLOY / "docker-compose.yml"

@@ -13,8 +13,8 @@ from functools import partial
 
 import pytest
 
+from harness.net import reachable, start_parallel
 from runtime.lock_store import AtomicRedisLockStore
-from tests.reliability.support import reachable, start_parallel
 
 CLIENTS = 8
 TICKETS_EACH = 25

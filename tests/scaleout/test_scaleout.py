@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from tests.helpers.stack import http
+from harness.net import http, wait_until
 from tests.reliability.support import (
     Conversation,
     loop_state,
@@ -30,7 +30,6 @@ from tests.reliability.support import (
     run_form,
     say,
     texts,
-    wait_until,
 )
 
 pytestmark = pytest.mark.integration
@@ -53,7 +52,7 @@ def test_turns_alternate_between_two_servers(cluster):
 def test_form_alternates_between_two_servers(cluster):
     form = profile_form()
     if form is None:
-        pytest.skip("domain.yml has no age/sex form yet (issue: profile form); this test "
+        pytest.skip("the domain has no age/sex form yet (issue: profile form); this test "
                     "runs once it lands")
     conv = Conversation("scale-form")
     asked = run_form([cluster.a, cluster.b], conv, lambda s: cluster.tracker(conv.sender, s),

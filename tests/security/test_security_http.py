@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.stack import ROOT, free_port, http
-from tests.reliability.support import log_tail, new_secret, wait_until
+from harness.net import free_port, http, log_tail, wait_until
+from harness.paths import ROOT
+from tests.reliability.support import new_secret
 
 pytestmark = pytest.mark.integration
 

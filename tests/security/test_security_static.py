@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import yaml
 
-from tests.helpers.stack import ROOT
+from harness.paths import ROOT
 
 # Things that are secrets whatever file they are in.
 SECRET_PATTERNS = {

@@ -1,8 +1,10 @@
-"""Start the real action server and Rasa server as subprocesses for integration tests.
+"""Start the real action server and Rasa server as subprocesses, for tests and benchmarks.
 
-Each stack gets its own free ports and its own SQLite tracker file, so tests never touch
-a developer's running assistant. Logs go to the stack's folder and are printed when a
-server fails to come up.
+Each stack gets its own free ports and its own SQLite tracker file, so it never touches a
+developer's running assistant. Logs go to the stack's folder and are printed when a server
+fails to come up. By default a stack is our assistant started as `make run` starts it
+(runtime guards, the guarded action server); ``shipped=False`` starts a stock Rasa project
+(e.g. a `rasa init` bot in another folder) with plain `rasa run`, for comparison.
 """
 
 from __future__ import annotations
@@ -10,56 +12,32 @@ from __future__ import annotations
 import functools
 import json
 import os
-import socket
 import subprocess
-import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
-MODEL = ROOT / "models" / "assistant.tar.gz"
-WEB_DIST = ROOT / "web" / "dist"
+from harness.net import free_port, http, log_tail, wait_until_up
+from harness.paths import MODEL, ROOT, VENV_BIN, WEB_DIST
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http(method: str, url: str, body: object | None = None, headers: dict | None = None,
-         timeout: float = 30.0) -> tuple[int, bytes]:
-    """One HTTP request; returns (status, body) for any status instead of raising."""
-    data = None
-    hdrs = dict(headers or {})
-    if body is not None:
-        data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        hdrs.setdefault("Content-Type", "application/json")
-    req = urllib.request.Request(url, data=data, method=method, headers=hdrs)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as err:
-        return err.code, err.read()
-
-
-def _wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}:\n{log.read_text()[-4000:]}")
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB (Linux /proc)."""
+    total = 0
+    pending = [pid]
+    while pending:
+        p = pending.pop()
         try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} not up after {timeout}s:\n{log.read_text()[-4000:]}")
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+            pending.extend(int(c) for c in children)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total / 1024
 
 
 class _WebHandler(SimpleHTTPRequestHandler):
@@ -123,6 +101,8 @@ class BotStack:
 
     With ``web=True`` it also serves the chat widget's page (web/dist) on ``web_url``,
     configured to talk to this stack's Rasa server, which allows that origin (--cors).
+    ``start()`` starts the servers one after the other, each waited for; ``launch()`` starts
+    them at once and ``wait_first_answer()`` waits for the first reply (start-up timing).
     """
 
     workdir: Path
@@ -139,6 +119,13 @@ class BotStack:
     web_port: int = field(default_factory=free_port)
     web_config: dict = field(default_factory=dict)
     _web: WebServer | None = None
+    # The servers' working folder: our project, or a stock Rasa project elsewhere.
+    project: Path = ROOT
+    # True: our assistant as `make run` starts it (python -m runtime, python -m runtime.actions);
+    # False: a stock project with plain `rasa run` (and `python -m rasa_sdk`).
+    shipped: bool = True
+    # False: no action server (a bot that answers from its domain only).
+    with_actions: bool = True
 
     @property
     def rasa_url(self) -> str:
@@ -164,26 +151,31 @@ class BotStack:
         env.update(self.env)
         return env
 
-    def start_actions(self) -> None:
+    def start_actions(self, wait: bool = True) -> None:
         log = self.workdir / "actions.log"
+        server = "runtime.actions" if self.shipped else "rasa_sdk"
         self._actions = subprocess.Popen(
-            [str(VENV_BIN / "python"), "-m", "runtime.actions", "--actions", "actions",
+            [str(VENV_BIN / "python"), "-m", server, "--actions", "actions",
              "--port", str(self.actions_port)],
-            cwd=ROOT, env=self._env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
+            cwd=self.project, env=self._env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
         )
-        _wait_until_up(f"{self.actions_url}/health", self._actions, log, 60)
+        if wait:
+            wait_until_up(f"{self.actions_url}/health", self._actions, log, 60)
 
-    def start_rasa(self) -> None:
+    def start_rasa(self, wait: bool = True) -> None:
         log = self.workdir / "rasa.log"
         cors = ["--cors", self.web_url, f"http://localhost:{self.web_port}"] if self.web else []
+        rasa = ([str(VENV_BIN / "python"), "-m", "runtime"] if self.shipped
+                else [str(VENV_BIN / "rasa")])
         self._rasa = subprocess.Popen(
-            [str(VENV_BIN / "python"), "-m", "runtime", "run", "--model", str(self.model),
+            [*rasa, "run", "--model", str(self.model),
              "--interface", "127.0.0.1", "--port", str(self.rasa_port),
              "--endpoints", str(self.endpoints), "--credentials", str(self.credentials),
              *cors, *self.rasa_args],
-            cwd=ROOT, env=self._env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
+            cwd=self.project, env=self._env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
         )
-        _wait_until_up(f"{self.rasa_url}/", self._rasa, log, 180)
+        if wait:
+            wait_until_up(f"{self.rasa_url}/", self._rasa, log, 180)
 
     def start_web(self) -> None:
         config = {"serverUrl": self.rasa_url, **self.web_config}
@@ -192,11 +184,46 @@ class BotStack:
 
     def start(self) -> BotStack:
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.start_actions()
+        if self.with_actions:
+            self.start_actions()
         self.start_rasa()
         if self.web:
             self.start_web()
         return self
+
+    def launch(self) -> None:
+        """Start the action server (if any) and the Rasa server at once, without waiting."""
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        if self.with_actions:
+            self.start_actions(wait=False)
+        self.start_rasa(wait=False)
+
+    def wait_first_answer(self, timeout: float = 300.0) -> None:
+        """Wait until the REST channel answers a greeting with at least one message (the
+        model loaded, the action server up); fail if a server exits first."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for proc, log in ((self._rasa, "rasa.log"), (self._actions, "actions.log")):
+                if proc is not None and proc.poll() is not None:
+                    raise RuntimeError(f"a server exited during start-up ({proc.returncode}):\n"
+                                       f"{log_tail(self.workdir / log, 4000)}")
+            try:
+                status, body = http("POST", f"{self.rasa_url}/webhooks/rest/webhook",
+                                    {"sender": "warmup", "message": "hi"}, timeout=30)
+                if status == 200 and json.loads(body):
+                    return
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.rasa_url}: no answer within {timeout:.0f} s")
+
+    def memory(self) -> dict[str, float]:
+        """Resident memory (MB) of the Rasa server and of the action server, if started,
+        each with its child processes."""
+        out = {"rasa_rss_mb": rss_mb(self._rasa.pid)} if self._rasa else {}
+        if self._actions:
+            out["actions_rss_mb"] = rss_mb(self._actions.pid)
+        return out
 
     @staticmethod
     def _stop(proc: subprocess.Popen | None) -> None:

@@ -1,15 +1,17 @@
-"""Shared helpers of the tests in tests/nlu_entities (not a test module)."""
+"""Entity scoring: the labelled entity sentences (tests/nlu_entities/*.yml) and how an
+entity is keyed and counted, for the entity tests and the benchmarks' NLU quality."""
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-HERE = Path(__file__).resolve().parent
+from harness.paths import ROOT
+
+LABELLED_DIR = ROOT / "tests" / "nlu_entities"
 ENTITY_TYPES = (
     "food",
     "amount",
@@ -27,7 +29,7 @@ Key = tuple[str, Any, Any, Any]
 
 def labelled_items() -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
-    for path in sorted(HERE.glob("*.yml")):
+    for path in sorted(LABELLED_DIR.glob("*.yml")):
         for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
             items.append({**item, "file": path.name})
     return items
