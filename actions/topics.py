@@ -1,9 +1,9 @@
 """Knowledge answers: the reply to a topic intent, with its figures from the data tables.
 
-Thin adapter. The wording of every reply lives in ``domain/topics.yml`` and ``safety.yml`` (responses named
-``utter_topic_*``, with ``{placeholders}``); every figure comes from the nutrition core
-(:mod:`nutrition.topic_figures`, which reads the data tables), and the caution rule from
-:mod:`nutrition.cautions`.
+Thin adapter. The wording of every reply lives in ``domain/topics.yml`` and
+``domain/safety.yml`` (responses named ``utter_topic_*``, with ``{placeholders}``); every
+figure comes from the nutrition core (:mod:`nutrition.topic_figures`, which reads the data
+tables), and the caution rule from :mod:`nutrition.cautions`.
 
 The rule of each topic intent runs ``action_explain_topic`` and nothing else (in the profile
 form, the form then asks its question again). The action utters the reply itself:
