@@ -45,6 +45,7 @@ def test_the_rules_catch_forbidden_imports(tmp_path):
     offending = {
         "nutrition": "import actions\nimport rasa_sdk\n",   # core above its layer; core + Rasa
         "actions": "import nlu\nimport spacy\n",           # siblings are independent; no spaCy
+        "bench": "import tests\n",                        # tools share harness/, not tests/
     }
     for package in CONFIG["root_packages"]:
         folder = tmp_path / package
