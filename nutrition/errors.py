@@ -28,11 +28,19 @@ class UnknownUnit(NutritionError):
 
 
 class UnknownSupplementForm(NutritionError):
-    """A supplement form that is not in the supplement table."""
+    """A supplement form that is not in the supplement table.
 
-    def __init__(self, message: str, close_matches: Sequence[str] = ()) -> None:
+    ``name`` is the name exactly as given (so that a reply can name it back and
+    ask for the label's "elemental magnesium" line); ``close_matches`` holds the
+    forms a misspelling was equally close to, if any.
+    """
+
+    def __init__(
+        self, message: str, close_matches: Sequence[str] = (), name: str = ""
+    ) -> None:
         super().__init__(message)
         self.close_matches: list[str] = list(close_matches)
+        self.name = name
 
 
 class UnknownMedication(NutritionError):
