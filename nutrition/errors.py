@@ -55,7 +55,8 @@ class FoodNotFound(NutritionError):
     """A food mention that matches no food in the table well enough.
 
     ``close_matches`` holds ``(food_key, score)`` pairs, best first, so that a
-    reply can ask "did you mean ...?".
+    reply can ask "did you mean ...?"; ``uncertain`` is True when the mention
+    fits several foods about equally well (rather than none).
     """
 
     def __init__(
@@ -63,7 +64,10 @@ class FoodNotFound(NutritionError):
         message: str,
         query: str = "",
         close_matches: Sequence[tuple[str, float]] = (),
+        uncertain: bool = False,
     ) -> None:
         super().__init__(message)
         self.query = query
         self.close_matches: list[tuple[str, float]] = list(close_matches)
+        # True: several foods fit about equally well; ask which one is meant
+        self.uncertain = uncertain

@@ -33,7 +33,7 @@ from typing import Any
 
 from .data_files import load
 from .errors import FoodNotFound, InvalidAmount, NutritionError
-from .matching import NameIndex
+from .food_matching import FoodMatcher
 from .portions import find_portion, scale_portion, volume_to_grams
 from .quantities import parse_number
 from .units import GRAMS_PER_UNIT, ML_PER_UNIT, canonical_unit
@@ -105,8 +105,8 @@ def food_surface_forms() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _index() -> NameIndex:
-    return NameIndex(_surface_map())
+def _index() -> FoodMatcher:
+    return FoodMatcher(_surface_map())
 
 
 # ---------------------------------------------------------------- matching
@@ -133,9 +133,12 @@ def search_foods(text: str, limit: int = 5) -> list[tuple[str, float]]:
 def find_food(text: str) -> FoodMatch:
     """Match a food mention (typos, plurals, casing, hyphens) to a food key.
 
-    Returns the best match with its score (1.0 = exact name) and up to four
-    runner-up ``(key, score)`` pairs. Raises :class:`FoodNotFound` carrying
-    the close matches when the best score is below :data:`MATCH_THRESHOLD`.
+    Only the food words of the text count, the head noun must agree and every
+    food word must be explained (see :mod:`food_matching`). Returns the best
+    match with its score (1.0 = exact name) and up to four runner-up
+    ``(key, score)`` pairs. Raises :class:`FoodNotFound` carrying the close
+    matches when nothing scores :data:`MATCH_THRESHOLD` or when two foods are
+    about equally likely (``uncertain``: a reply should ask "did you mean").
 
     >>> find_food("pumkin seeds").key
     'pumpkin_seeds'
@@ -151,6 +154,11 @@ def find_food(text: str) -> FoodMatch:
     if best is None or best.score < MATCH_THRESHOLD:
         raise FoodNotFound(
             f"I couldn't find '{text.strip()}' in my food table.", text, close[:3]
+        )
+    if result.uncertain:
+        raise FoodNotFound(
+            f"I'm not sure which food you mean by '{text.strip()}'.", text, close[:3],
+            uncertain=True,
         )
     return FoodMatch(
         key=best.key,
