@@ -14,7 +14,12 @@ Assumptions (documented, and flagged in results where they apply):
 * A **handful** of nuts or seeds is taken as 1 oz (28.35 g), the serving size
   the NIH ODS table uses for nuts and seeds. For other foods a handful is not
   defined and the default serving is used instead (flagged).
-* **Volume** amounts use one density per food (see :mod:`portions`).
+* **Volume** amounts use one density per food (see :mod:`portions`). A food
+  SR28 gives no volume measure for (chia seeds) may borrow the density of a
+  similar SR28 food (``volume_like`` in the table; the result's ``assumption``
+  is ``"volume_from_similar_food_density"``).
+* A **count of a whole fruit** ("a pomegranate", "2 prunes") uses the USDA
+  weight of one whole item (``whole_portion_index``) when no unit names it.
 * A **count without a unit** ("2 eggs", "a banana") means the food's count unit
   (``count_unit`` in the table, e.g. large for eggs), else its item-like USDA
   measure (medium, piece, ...), else that many default servings (flagged).
@@ -258,6 +263,12 @@ def portion_grams(
     if unit is None and amount is None:
         grams, words = _default_grams(info)
         return grams, words, True, False, None
+    whole = info.get("whole_portion_index")
+    if unit is None and not info.get("count_unit") and whole is not None:
+        # "a pomegranate": the USDA weight of one whole item
+        portion = portions[whole]
+        return (scale_portion(portion, amount), quantity_words(amount, portion["description"]),
+                False, False, None)
     if unit is None:
         count_unit = info.get("count_unit")
         for candidate in ([count_unit] if count_unit else []) + list(_ITEM_UNITS):
@@ -281,6 +292,16 @@ def portion_grams(
         if converted is not None:
             grams, index = converted
             return grams, quantity_words(qty, unit), False, False, "volume_from_density"
+        borrowed = info.get("volume_like")
+        if borrowed is not None:
+            # SR28 has no volume measure for this food: a similar food's density
+            grams, _index = volume_to_grams([borrowed], qty, unit)
+            return (grams, quantity_words(qty, unit), False, False,
+                    "volume_from_similar_food_density")
+    elif unit == "piece" and whole is not None:
+        portion = portions[whole]
+        return (scale_portion(portion, qty), quantity_words(qty, portion["description"]),
+                False, False, None)
     elif unit == "handful" and info["category"] in HANDFUL_CATEGORIES:
         return (qty * HANDFUL_GRAMS, quantity_words(qty, "handful"), False, False,
                 "handful_is_1_oz")
