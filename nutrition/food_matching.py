@@ -31,7 +31,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from .quantities import parse_number
@@ -57,6 +57,8 @@ STATE_WORDS = frozenset(
 )
 _MEASURE_UNITS = frozenset(GRAMS_PER_UNIT) | frozenset(ML_PER_UNIT)
 
+#: Highest score of a name offered only as a suggestion (below any accepted match).
+SUGGESTION_CAP = 0.7
 #: Two foods whose scores differ by less than this are a tie: ask.
 TIE_MARGIN = 0.015
 # Score costs.
@@ -85,6 +87,8 @@ def typo_distance(query_word: str, name_word: str, in_context: bool = False) -> 
     """
     if query_word == name_word:
         return 0
+    if len(query_word) < 4 and not in_context:
+        return None  # "nan" is not "naan"
     allowed = typo_tolerance(name_word)
     if in_context and len(name_word) >= 3:
         allowed = max(allowed, 1)
@@ -176,6 +180,7 @@ class FoodMatcher:
         for word in self.head_words:
             self._heads_by_length.setdefault(len(word), []).append(word)
         self.compact_forms: list[str] = sorted(self._compact)
+        self._names: list[str] = sorted(self._exact)
         self._max_words = max((len(f.split()) for f in self._exact), default=1)
         self.similar_words: SimilarWords = self._similar_words
         self.similar_compact: SimilarWords = self._similar_compact
@@ -307,6 +312,15 @@ class FoodMatcher:
                 ):
                     name = self._compact[name_compact]
                     offer(self._exact[name], 0.97 - _EDIT_COST * distance, name)
+        if not scores:
+            # nothing fits the rules: the most similar names, scored below any
+            # accepted match, only for a "did you mean" list
+            for name, similarity, _ in process.extract(
+                joined, self._names, scorer=fuzz.ratio, limit=limit
+            ):
+                offer(self._exact[name], min(similarity / 100, SUGGESTION_CAP), name)
+            ranked = sorted(scores.values(), key=lambda c: (-c.score, c.key))[:limit]
+            return FoodLookup(text, joined, tuple(ranked), True)
         ranked = sorted(scores.values(), key=lambda c: (-c.score, c.key))[:limit]
         uncertain = len(ranked) > 1 and ranked[0].score - ranked[1].score < TIE_MARGIN
         return FoodLookup(text, joined, tuple(ranked), uncertain)

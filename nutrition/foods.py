@@ -160,7 +160,7 @@ def find_food(text: str) -> FoodMatch:
         raise FoodNotFound(
             f"I couldn't find '{text.strip()}' in my food table.", text, close[:3]
         )
-    if result.uncertain:
+    if result.uncertain and len(close) > 1:
         raise FoodNotFound(
             f"I'm not sure which food you mean by '{text.strip()}'.", text, close[:3],
             uncertain=True,

@@ -220,9 +220,10 @@ def test_man_and_pregnant_in_one_message_keeps_male_and_says_so():
 
 
 def test_pregnancy_outside_the_tables_ages_uses_the_usual_figures():
-    msg = "I'm 12 and pregnant"
+    # (12 is no longer outside: the IOM "<= 18 y" pregnancy row covers it)
+    msg = "I'm 55 and pregnant"
     said, slots = validate(msg, "inform_profile",
-                           [age(12.0, "12", msg), ent("life_stage", "pregnant", "pregnant", msg)])
+                           [age(55.0, "55", msg), ent("life_stage", "pregnant", "pregnant", msg)])
     assert "no separate pregnancy" in said
     assert slots["life_stage"] == "none" and slots["requested_slot"] is None
 
