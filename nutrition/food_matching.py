@@ -38,12 +38,13 @@ from .quantities import parse_number
 from .text import key_form
 from .units import GRAMS_PER_UNIT, ML_PER_UNIT, canonical_unit
 
-# Words of a question that never name a food.
+# Words of a question that never name a food, as key_form leaves them (singular:
+# "does" -> "doe", "has" -> "ha").
 FILLER_WORDS = frozenset(
     """
     how much many magnesium mg calcium in is are there of a an the doe do did have ha
     contain content what whats about some any my i ate eat eaten had with for per please
-    tell me amount level lot get would you can could much much's if one
+    tell me amount level lot get would you can could if
     """.split()
 )
 # Preparation and grade words: never the head noun, and a query may carry one the
