@@ -18,7 +18,13 @@ from rasa_sdk.types import DomainDict
 from actions.base import Answer, Chart, Turn, TurnAction
 from actions.entities import AgeMention, NumberMention
 from actions.replies import Reply, mg, number, render
-from nutrition.intake import AgeProblem, age_problem, max_age_years, pregnancy_figures_exist
+from nutrition.intake import (
+    AgeProblem,
+    age_problem,
+    max_age_years,
+    pregnancy_accepted,
+    pregnancy_figures_exist,
+)
 from nutrition.profile import (
     FEMALE_STAGES,
     FIELDS,
@@ -216,8 +222,8 @@ def apply_update(current: Profile, update: Update) -> Checked:
                 sex = "female"
                 checked.slots["sex"] = sex
 
-    # pregnancy figures exist only for some ages: otherwise use the usual figures
-    if stage in PREGNANCY_STAGES and age is not None and not pregnancy_figures_exist(age):
+    # pregnancy figures exist only for ages 9-50: otherwise use the usual figures
+    if stage in PREGNANCY_STAGES and age is not None and not pregnancy_accepted(age):
         checked.messages.append(("utter_profile_pregnancy_outside_tables", {}))
         stage = NONE
         checked.slots["life_stage"] = NONE

@@ -28,11 +28,19 @@ class UnknownUnit(NutritionError):
 
 
 class UnknownSupplementForm(NutritionError):
-    """A supplement form that is not in the supplement table."""
+    """A supplement form that is not in the supplement table.
 
-    def __init__(self, message: str, close_matches: Sequence[str] = ()) -> None:
+    ``name`` is the name exactly as given (so that a reply can name it back and
+    ask for the label's "elemental magnesium" line); ``close_matches`` holds the
+    forms a misspelling was equally close to, if any.
+    """
+
+    def __init__(
+        self, message: str, close_matches: Sequence[str] = (), name: str = ""
+    ) -> None:
         super().__init__(message)
         self.close_matches: list[str] = list(close_matches)
+        self.name = name
 
 
 class UnknownMedication(NutritionError):
@@ -47,7 +55,8 @@ class FoodNotFound(NutritionError):
     """A food mention that matches no food in the table well enough.
 
     ``close_matches`` holds ``(food_key, score)`` pairs, best first, so that a
-    reply can ask "did you mean ...?".
+    reply can ask "did you mean ...?"; ``uncertain`` is True when the mention
+    fits several foods about equally well (rather than none).
     """
 
     def __init__(
@@ -55,7 +64,10 @@ class FoodNotFound(NutritionError):
         message: str,
         query: str = "",
         close_matches: Sequence[tuple[str, float]] = (),
+        uncertain: bool = False,
     ) -> None:
         super().__init__(message)
         self.query = query
         self.close_matches: list[tuple[str, float]] = list(close_matches)
+        # True: several foods fit about equally well; ask which one is meant
+        self.uncertain = uncertain

@@ -301,6 +301,34 @@ def build_table(
         each = entry.get("each")
         if each is not None and canonical_unit(each) is None:
             raise SelectionError(f"{key}: 'each' unit {each!r} is unknown")
+        whole_index = None
+        if entry.get("whole"):
+            wanted = str(entry["whole"]).lower()
+            matches = [i for i, p in enumerate(portions) if wanted in p["description"].lower()]
+            if not matches:
+                problems.append(f"{key}: no USDA measure contains {wanted!r} (whole)")
+                continue
+            whole_index = matches[0]
+        volume_like = None
+        if entry.get("volume_like"):
+            other_ndb, _, wanted = str(entry["volume_like"]).partition("|")
+            other_ndb = other_ndb.strip().zfill(5)
+            borrowed = [
+                w for w in weights.get(other_ndb, [])
+                if portion_unit(w["description"]) in ML_PER_UNIT
+                and wanted.strip().lower() in w["description"].lower()
+            ]
+            if not borrowed or other_ndb not in descriptions:
+                problems.append(f"{key}: no volume measure {wanted!r} for NDB {other_ndb}")
+                continue
+            volume_like = {
+                "ndb": other_ndb,
+                "usda_description": descriptions[other_ndb]["long"],
+                "amount": borrowed[0]["amount"],
+                "unit": portion_unit(borrowed[0]["description"]),
+                "grams": borrowed[0]["grams"],
+                "description": borrowed[0]["description"],
+            }
         taken = {form for form, holder in explicit_owner.items() if holder != key}
         forms = surface_forms(entry, taken)
         for form in forms:
@@ -330,6 +358,8 @@ def build_table(
                     "basis": basis,
                 },
                 "count_unit": canonical_unit(each) if each else None,
+                "whole_portion_index": whole_index,
+                "volume_like": volume_like,
                 "suggest": bool(entry.get("suggest", True)),
             }
         )

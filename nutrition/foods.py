@@ -14,7 +14,12 @@ Assumptions (documented, and flagged in results where they apply):
 * A **handful** of nuts or seeds is taken as 1 oz (28.35 g), the serving size
   the NIH ODS table uses for nuts and seeds. For other foods a handful is not
   defined and the default serving is used instead (flagged).
-* **Volume** amounts use one density per food (see :mod:`portions`).
+* **Volume** amounts use one density per food (see :mod:`portions`). A food
+  SR28 gives no volume measure for (chia seeds) may borrow the density of a
+  similar SR28 food (``volume_like`` in the table; the result's ``assumption``
+  is ``"volume_from_similar_food_density"``).
+* A **count of a whole fruit** ("a pomegranate", "2 prunes") uses the USDA
+  weight of one whole item (``whole_portion_index``) when no unit names it.
 * A **count without a unit** ("2 eggs", "a banana") means the food's count unit
   (``count_unit`` in the table, e.g. large for eggs), else its item-like USDA
   measure (medium, piece, ...), else that many default servings (flagged).
@@ -33,7 +38,7 @@ from typing import Any
 
 from .data_files import load
 from .errors import FoodNotFound, InvalidAmount, NutritionError
-from .matching import NameIndex
+from .food_matching import FoodMatcher
 from .portions import find_portion, scale_portion, volume_to_grams
 from .quantities import parse_number
 from .units import GRAMS_PER_UNIT, ML_PER_UNIT, canonical_unit
@@ -107,8 +112,8 @@ def food_surface_forms() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _index() -> NameIndex:
-    return NameIndex(_surface_map())
+def _index() -> FoodMatcher:
+    return FoodMatcher(_surface_map())
 
 
 # ---------------------------------------------------------------- matching
@@ -135,9 +140,12 @@ def search_foods(text: object, limit: int = 5) -> list[tuple[str, float]]:
 def find_food(text: str) -> FoodMatch:
     """Match a food mention (typos, plurals, casing, hyphens) to a food key.
 
-    Returns the best match with its score (1.0 = exact name) and up to four
-    runner-up ``(key, score)`` pairs. Raises :class:`FoodNotFound` carrying
-    the close matches when the best score is below :data:`MATCH_THRESHOLD`.
+    Only the food words of the text count, the head noun must agree and every
+    food word must be explained (see :mod:`food_matching`). Returns the best
+    match with its score (1.0 = exact name) and up to four runner-up
+    ``(key, score)`` pairs. Raises :class:`FoodNotFound` carrying the close
+    matches when nothing scores :data:`MATCH_THRESHOLD` or when two foods are
+    about equally likely (``uncertain``: a reply should ask "did you mean").
 
     >>> find_food("pumkin seeds").key
     'pumpkin_seeds'
@@ -153,6 +161,11 @@ def find_food(text: str) -> FoodMatch:
     if best is None or best.score < MATCH_THRESHOLD:
         raise FoodNotFound(
             f"I couldn't find '{text.strip()}' in my food table.", text, close[:3]
+        )
+    if result.uncertain and len(close) > 1:
+        raise FoodNotFound(
+            f"I'm not sure which food you mean by '{text.strip()}'.", text, close[:3],
+            uncertain=True,
         )
     return FoodMatch(
         key=best.key,
@@ -249,10 +262,16 @@ def portion_grams(
     """
     portions = info["portions"]
     default = info["default_portion"]
+    whole = info.get("whole_portion_index")
     if unit is None:
         if amount is None:
             grams, words = _default_grams(info)
             return grams, words, True, False, None
+        if not info.get("count_unit") and whole is not None:
+            # "a pomegranate": the USDA weight of one whole item
+            portion = portions[whole]
+            return (scale_portion(portion, amount), quantity_words(amount, portion["description"]),
+                    False, False, None)
         count_unit = info.get("count_unit")
         for candidate in ([count_unit] if count_unit else []) + list(_ITEM_UNITS):
             index = find_portion(portions, candidate)
@@ -275,6 +294,17 @@ def portion_grams(
         if converted is not None:
             grams, index = converted
             return grams, quantity_words(qty, unit), False, False, "volume_from_density"
+        borrowed = info.get("volume_like")
+        if borrowed is not None:
+            # SR28 has no volume measure for this food: a similar food's density
+            borrowed_grams = volume_to_grams([borrowed], qty, unit)
+            if borrowed_grams is not None:
+                return (borrowed_grams[0], quantity_words(qty, unit), False, False,
+                        "volume_from_similar_food_density")
+    elif unit == "piece" and whole is not None:
+        portion = portions[whole]
+        return (scale_portion(portion, qty), quantity_words(qty, portion["description"]),
+                False, False, None)
     elif unit == "handful" and info["category"] in HANDFUL_CATEGORIES:
         return (qty * HANDFUL_GRAMS, quantity_words(qty, "handful"), False, False,
                 "handful_is_1_oz")

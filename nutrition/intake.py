@@ -4,9 +4,12 @@ Data: ``data/reference_intakes.yml`` (IOM 1997 and 2011; FDA Daily Value).
 
 Decisions on cases the tables do not cover:
 
-* Pregnancy and lactation figures exist only for ages 14-50; a pregnant or
-  lactating person younger than 14 or older than 50 gets
-  :class:`InvalidProfile` saying so (the assistant should refer to a clinician).
+* Pregnancy and lactation figures exist for ages 14-50. The IOM tables put
+  every pregnant or lactating person up to 18 in one "<= 18 y" row, so someone
+  younger than 14 gets the 14-18 pregnancy/lactation figures (magnesium,
+  calcium, vitamin D and their ULs; ``life_stage`` says "up to 18 years").
+  The data table sets the youngest age accepted for this (9 years); younger
+  or older than 50 gets :class:`InvalidProfile` (refer to a clinician).
 * Pregnant *and* lactating at once: the pregnancy figures are used (they are
   equal to or higher than the lactation ones for all three nutrients).
 * Sex is needed only where the tables differ by sex (14 years and older);
@@ -174,16 +177,21 @@ def recommended_intake(
             raise InvalidProfile("Pregnancy and breastfeeding figures apply to females only.")
         sex = "female"
     table = _table()
-    magnesium = _band(table["magnesium"], months)
+    young = table["pregnancy_lactation_up_to_18"]
+    lookup_months = months
+    if state is not None and young["accepted_from_months"] <= months < young["row_from_months"]:
+        lookup_months = young["row_from_months"]
+    magnesium = _band(table["magnesium"], lookup_months)
     if state is not None and state not in magnesium:
+        youngest = young["accepted_from_months"] / 12
         raise InvalidProfile(
-            "The reference tables give pregnancy and breastfeeding figures only for "
-            "ages 14 to 50; please ask a doctor or midwife about other ages."
+            f"I can give pregnancy and breastfeeding figures only for ages {youngest:g} "
+            "to 50; please ask a doctor or midwife about other ages."
         )
-    calcium = _band(table["calcium"], months)
-    vitamin_d = _band(table["vitamin_d"], months)
-    vitamin_d_ul = _band(table["vitamin_d_ul"], months)
-    label = magnesium["label"]
+    calcium = _band(table["calcium"], lookup_months)
+    vitamin_d = _band(table["vitamin_d"], lookup_months)
+    vitamin_d_ul = _band(table["vitamin_d_ul"], lookup_months)
+    label = young["label"] if lookup_months != months else magnesium["label"]
     if state == "pregnancy":
         label += ", pregnancy"
     elif state == "lactation":
@@ -197,13 +205,13 @@ def recommended_intake(
         lactating=lactating,
         magnesium_mg=_sexed(magnesium, sex, state, "magnesium"),
         magnesium_kind=magnesium["kind"],
-        magnesium_supplement_ul_mg=_band(table["magnesium_supplement_ul"], months)["mg"],
+        magnesium_supplement_ul_mg=_band(table["magnesium_supplement_ul"], lookup_months)["mg"],
         daily_value_mg=(
             daily_value["magnesium_mg"] if months >= daily_value["applies_from_months"] else None
         ),
         calcium_mg=_sexed(calcium, sex, state, "calcium"),
         calcium_kind=calcium["kind"],
-        calcium_ul_mg=_band(table["calcium_ul"], months)["mg"],
+        calcium_ul_mg=_band(table["calcium_ul"], lookup_months)["mg"],
         vitamin_d_mcg=vitamin_d["mcg"],
         vitamin_d_iu=vitamin_d["iu"],
         vitamin_d_kind=vitamin_d["kind"],
@@ -273,6 +281,19 @@ def pregnancy_figures_exist(age_years: float) -> bool:
     return rows is not None and all(
         "pregnancy" in row and "lactation" in row for row in rows.values()
     )
+
+
+def pregnancy_accepted(age_years: float) -> bool:
+    """True when figures for a pregnancy or breastfeeding can be given at this age: where
+    the tables have pregnancy rows of their own, and from ``accepted_from_months`` (9
+    years) with the IOM "up to 18 years" row. The assistant asks about pregnancy only at
+    the first kind of age (:func:`pregnancy_figures_exist`); at 9-13 it uses what the user
+    says."""
+    if pregnancy_figures_exist(age_years):
+        return True
+    young = _table()["pregnancy_lactation_up_to_18"]
+    months = age_years * 12
+    return bool(young["accepted_from_months"] <= months < young["row_from_months"])
 
 
 def adult_rda_range_mg() -> tuple[float, float]:

@@ -2,8 +2,9 @@
 
 The one place that answers, from the reference tables (:mod:`nutrition.intake`), which
 details a personal answer needs: age always; sex only where the tables differ by sex;
-pregnancy/breastfeeding only for females of the ages that have pregnancy figures. No
-caller has to probe the tables or catch :class:`~nutrition.errors.InvalidProfile`.
+pregnancy/breastfeeding is asked only of females of the ages with pregnancy rows of their
+own (14-50); a pregnancy the user states at 9-13 is answered from the IOM "up to 18" row.
+No caller has to probe the tables or catch :class:`~nutrition.errors.InvalidProfile`.
 
 Values of ``life_stage``: "pregnant", "lactating", "postmenopausal", "premenopausal",
 "perimenopausal" (what people say), "none" (neither pregnant nor breastfeeding) or
@@ -21,6 +22,7 @@ from .intake import (
     RecommendedIntake,
     adult_supplement_ul_mg,
     age_problem,
+    pregnancy_accepted,
     pregnancy_figures_exist,
     recommended_intake,
     sex_matters,
@@ -93,10 +95,10 @@ class Profile:
 
     def intake(self) -> RecommendedIntake | None:
         """The reference intakes for this profile; ``None`` while it is incomplete or when
-        the tables have no figures for it (pregnancy outside the pregnancy ages)."""
+        the tables have no figures for it (a pregnancy before 9 or after 50)."""
         if self.age is None or not self.complete:
             return None
-        if (self.pregnant or self.lactating) and not pregnancy_figures_exist(self.age):
+        if (self.pregnant or self.lactating) and not pregnancy_accepted(self.age):
             return None
         try:
             return recommended_intake(

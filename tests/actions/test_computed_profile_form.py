@@ -220,9 +220,10 @@ def test_man_and_pregnant_in_one_message_keeps_male_and_says_so():
 
 
 def test_pregnancy_outside_the_tables_ages_uses_the_usual_figures():
-    msg = "I'm 12 and pregnant"
+    # (12 is no longer outside: the IOM "<= 18 y" pregnancy row covers it)
+    msg = "I'm 55 and pregnant"
     said, slots = validate(msg, "inform_profile",
-                           [age(12.0, "12", msg), ent("life_stage", "pregnant", "pregnant", msg)])
+                           [age(55.0, "55", msg), ent("life_stage", "pregnant", "pregnant", msg)])
     assert "no separate pregnancy" in said
     assert slots["life_stage"] == "none" and slots["requested_slot"] is None
 
@@ -256,3 +257,11 @@ def test_neither_as_an_answer_to_the_sex_question_is_not_taken_for_pregnancy():
     said, slots = validate("neither", "inform_not_pregnant", [], {"age": 40.0}, requested="sex")
     assert "females" in said
     assert slots == {"sex": None, "requested_slot": "sex"}
+
+
+def test_a_pregnancy_said_at_12_is_kept_for_the_up_to_18_figures():
+    msg = "I'm 12 and pregnant"
+    said, slots = validate(msg, "inform_profile",
+                           [age(12.0, "12", msg), ent("life_stage", "pregnant", "pregnant", msg)])
+    assert "no separate pregnancy" not in said
+    assert slots["life_stage"] == "pregnant" and slots["sex"] == "female"

@@ -50,6 +50,29 @@ def test_supplemental_ul_by_age(years, months, ul):
     assert supplement_ul_mg(years, months) == ul
 
 
+@pytest.mark.parametrize(
+    ("years", "pregnant", "lactating", "magnesium"),
+    [(13, True, False, 400), (12, False, True, 360), (9, True, False, 400),
+     (13.9, False, True, 360)],
+)
+def test_pregnant_or_lactating_under_14_gets_the_up_to_18_row(
+    years, pregnant, lactating, magnesium
+):
+    # IOM: one "<= 18 y" pregnancy row and one lactation row for everyone up to 18;
+    # the status must not be dropped for the 9-13 figures (240 mg, no pregnancy row).
+    result = recommended_intake(years, pregnant=pregnant, lactating=lactating)
+    assert result.magnesium_mg == magnesium
+    assert (result.pregnant, result.lactating) == (pregnant, lactating)
+    assert result.life_stage.startswith("up to 18 years")
+    assert result.calcium_mg == 1300 and result.calcium_ul_mg == 3000
+    assert result.vitamin_d_mcg == 15 and result.vitamin_d_ul_mcg == 100
+    assert result.magnesium_supplement_ul_mg == 350
+
+
+def test_under_14_without_pregnancy_keeps_the_9_to_13_figures():
+    assert recommended_intake(12, sex="female").magnesium_mg == 240
+
+
 def test_pregnancy_ul_is_350():
     assert recommended_intake(30, pregnant=True).magnesium_supplement_ul_mg == 350
 
@@ -87,7 +110,7 @@ def test_children_under_nine_need_no_sex():
     [
         {"age_years": 30, "sex": "male", "pregnant": True},
         {"age_years": 30, "sex": "male", "lactating": True},
-        {"age_years": 12, "pregnant": True},
+        {"age_years": 8, "pregnant": True},
         {"age_years": 55, "pregnant": True},
         {"age_years": -1},
         {"age_months": -3},

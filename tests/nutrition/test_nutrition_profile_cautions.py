@@ -206,3 +206,15 @@ def test_short_source_names():
         "Institute of Medicine (1997)")
     assert short_source("NIH Office of Dietary Supplements, Magnesium Fact Sheet.") == (
         "NIH Office of Dietary Supplements")
+
+
+def test_pregnancy_is_asked_from_14_but_taken_when_said_from_9():
+    # a 12-year-old girl is not asked whether she is pregnant ...
+    assert Profile.from_values({"age": 12, "sex": "female"}).needs() == []
+    assert Profile.from_values({"age": 14, "sex": "female"}).needs() == ["life_stage"]
+    # ... but when it is said, the IOM "up to 18 years" row answers (400 / 360 mg)
+    pregnant = Profile.from_values({"age": 12, "sex": "female", "life_stage": "pregnant"})
+    lactating = Profile.from_values({"age": 12, "sex": "female", "life_stage": "lactating"})
+    assert (pregnant.intake().magnesium_mg, lactating.intake().magnesium_mg) == (400, 360)
+    assert pregnant.intake().pregnant and pregnant.intake().life_stage.startswith("up to 18")
+    assert Profile.from_values({"age": 8, "sex": "female", "life_stage": "pregnant"}).intake() is None

@@ -16,9 +16,13 @@ from nutrition.medications import (
 from nutrition.supplements import (
     elemental_fraction,
     elemental_magnesium,
+    find_form,
+    resolve_form,
     supplement_forms,
     supplement_surface_forms,
+    topical_surface_forms,
 )
+from nutrition.text import key_form
 
 # Percent elemental magnesium listed in the project reference (nutrition-facts.md).
 REFERENCE_PERCENT = [
@@ -68,6 +72,121 @@ def test_explicit_hydrate_overrides_and_alternatives_are_listed():
     assert result.other_hydrates["anhydrous"] == pytest.approx(161.6, abs=0.2)
 
 
+def test_chloride_defaults_to_the_hexahydrate_people_buy():
+    # flakes, "magnesium oil" and most oral chloride products are MgCl2.6H2O (12.0 %),
+    # not the anhydrous salt (25.5 %): the old answer doubled the magnesium
+    result = elemental_magnesium("magnesium chloride", 1000)
+    assert result.hydrate == "hexahydrate" and result.hydrate_assumed
+    assert result.percent_elemental == pytest.approx(12.0, abs=0.06)
+    assert result.other_hydrates["anhydrous"] == pytest.approx(255.3, abs=0.2)
+
+
+@pytest.mark.parametrize(
+    ("name", "hydrate", "percent"),
+    [("magnesium flakes", "hexahydrate", 12.0), ("anhydrous magnesium chloride", "anhydrous", 25.5),
+     ("epsom salt", "heptahydrate", 9.9)],
+)
+def test_names_that_say_the_hydrate_are_not_assumed(name, hydrate, percent):
+    result = elemental_magnesium(name, 1000)
+    assert (result.hydrate, result.hydrate_assumed) == (hydrate, False)
+    assert result.percent_elemental == pytest.approx(percent, abs=0.06)
+
+
+def test_caller_hydrate_wins_over_the_default():
+    result = elemental_magnesium("magnesium chloride", 1000, hydrate="anhydrous")
+    assert result.hydrate == "anhydrous" and not result.hydrate_assumed
+    assert result.elemental_mg == pytest.approx(255.3, abs=0.2)
+
+
+def test_magnesium_oil_is_a_topical_hexahydrate():
+    result = elemental_magnesium("magnesium oil", 1000)
+    assert result.form == "chloride" and result.hydrate == "hexahydrate"
+    assert result.topical
+    assert not elemental_magnesium("magnesium chloride", 1000).topical
+    assert "magnesium oil" in topical_surface_forms()
+    assert "magnesium chloride" not in topical_surface_forms()
+
+
+def test_epsom_salt_carries_the_laxative_note():
+    assert "laxative" in elemental_magnesium("epsom salt", 1000).notes
+    assert elemental_magnesium("magnesium citrate", 1000).notes == ()
+
+
+# Percent magnesium from the formulas by hand (IUPAC weights), for the forms added to
+# the table: each must resolve to ITSELF (before, each was matched to another compound).
+NEW_FORMS = [
+    ("magnesium taurate", "taurate", 8.92), ("magnesium carbonate", "carbonate", 28.83),
+    ("magnesium gluconate", "gluconate", 5.86), ("magnesium orotate", "orotate", 7.27),
+    ("magnesium acetate", "acetate", 17.07), ("magnesium ascorbate", "ascorbate", 6.49),
+    ("magnesium fumarate", "fumarate", 17.57), ("magnesium succinate", "succinate", 17.31),
+    ("magnesium hydroxide", "hydroxide", 41.68), ("magnesium sulfate", "sulfate", 20.19),
+]
+
+
+@pytest.mark.parametrize(("name", "form", "percent"), NEW_FORMS)
+def test_common_forms_resolve_to_themselves(name, form, percent):
+    result = elemental_magnesium(name, 1000)
+    assert result.form == form
+    assert 100 * elemental_fraction(form) == pytest.approx(percent, abs=0.02)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["magnesium picolinate", "magnesium pidolate", "magnesium glycerophosphate",
+     "magnesium stearate", "Magnesium L-Carnitinate", "magnesium glucinate"],
+)
+def test_unknown_forms_are_never_answered_for_another_compound(name):
+    with pytest.raises(UnknownSupplementForm) as caught:
+        resolve_form(name)
+    assert caught.value.name == name
+
+
+def _one_edit_variants(word: str) -> set[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    variants = {word[:i] + word[i + 1:] for i in range(len(word))}
+    variants |= {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+    variants |= {word[:i] + c + word[i + 1:] for i in range(len(word)) for c in letters}
+    variants |= {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in letters}
+    return variants - {word}
+
+
+def test_misspellings_never_cross_from_one_form_to_another():
+    # Property over all pairs of form names: a one-edit misspelling of a name of form A
+    # resolves to A or is refused; it may resolve to another form B only when it IS
+    # one of B's names.
+    # one edit anywhere in "magnesium" only misspells the filler word, so the edits
+    # go into the words that name the compound
+    surfaces = supplement_surface_forms()
+    exact = {key_form(name): key for name, (key, _) in surfaces.items()}
+    names = {}
+    for name, (form, _) in surfaces.items():
+        words = " ".join(w for w in key_form(name).split() if w not in ("magnesium", "mag"))
+        if len(words) >= 3:
+            names[words] = form
+    assert len(set(names.values())) == len(supplement_forms())
+    checked = crossings = 0
+    for name, form in names.items():
+        for variant in _one_edit_variants(name):
+            if key_form(variant) in exact:
+                continue
+            checked += 1
+            try:
+                got = resolve_form(variant)[0]
+            except UnknownSupplementForm:
+                continue
+            if got != form:
+                crossings += 1
+                pytest.fail(f"{variant!r} (a misspelling of {name!r}, {form}) -> {got}")
+    assert checked > 10_000 and crossings == 0
+
+
+def test_misspellings_of_a_form_s_own_names_are_tolerated():
+    assert find_form("magnesium citrat").form == "citrate"
+    assert not find_form("magnesium citrat").exact
+    assert resolve_form("magnesium glycinat")[0] == "bisglycinate"
+    assert resolve_form("magnesum taurate")[0] == "taurate"
+
+
 def test_absorption_classes_follow_ods():
     forms = supplement_surface_forms()
     assert forms["magnesium citrate"][1] == "better"
@@ -80,7 +199,7 @@ def test_absorption_classes_follow_ods():
 def test_every_form_has_surface_names():
     forms = {key for key, _ in supplement_surface_forms().values()}
     assert forms == set(supplement_forms())
-    assert len(forms) >= 9
+    assert len(forms) >= 18
 
 
 @pytest.mark.parametrize("bad", ["unicorn dust", "", None])
