@@ -217,4 +217,5 @@ def test_pregnancy_is_asked_from_14_but_taken_when_said_from_9():
     lactating = Profile.from_values({"age": 12, "sex": "female", "life_stage": "lactating"})
     assert (pregnant.intake().magnesium_mg, lactating.intake().magnesium_mg) == (400, 360)
     assert pregnant.intake().pregnant and pregnant.intake().life_stage.startswith("up to 18")
-    assert Profile.from_values({"age": 8, "sex": "female", "life_stage": "pregnant"}).intake() is None
+    too_young = Profile.from_values({"age": 8, "sex": "female", "life_stage": "pregnant"})
+    assert too_young.intake() is None
