@@ -40,7 +40,8 @@ esac
 mode=${1:-serve}
 if [ "$mode" = --purge ]; then
   # `make purge`: delete conversations older than RETENTION_DAYS from this profile's store
-  exec .venv/bin/python -m runtime.retention --endpoints "$ENDPOINTS"
+  shift
+  exec .venv/bin/python -m runtime.retention --endpoints "$ENDPOINTS" "$@"
 fi
 mkdir -p var/log var/run
 # Output written to a file is appended to it: the servers' restart messages (written by

@@ -63,7 +63,10 @@ class RunScript:
     def start(self, timeout: float = 300) -> RunScript:
         self.proc = subprocess.Popen(
             ["bash", str(self.sandbox / "scripts" / "run.sh")], cwd=self.sandbox, env=self.env,
-            stdout=self.out.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+            stdout=self.out.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
+            # Ctrl-C must reach run.sh even when this test run ignores SIGINT (started in
+            # the background by a shell): a shell cannot trap a signal ignored at its start.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if "Press Ctrl-C to stop" in self.output():
