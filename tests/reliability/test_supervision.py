@@ -16,9 +16,11 @@ import socket
 import time
 
 import pytest
+import sqlalchemy as sa
 
 from tests.helpers.run_script import RunScript
 from tests.helpers.stack import http
+from tests.reliability.backdated import insert_conversation, senders
 from tests.reliability.support import reachable, response_text, say, texts, wait_until
 
 pytestmark = pytest.mark.integration
@@ -30,7 +32,8 @@ SECRET_WORDS = ("Quetzalcoatl", "zanzibarite")
 
 @pytest.fixture(scope="module")
 def supervised(trained_model, tmp_path_factory):
-    script = RunScript(tmp_path_factory.mktemp("supervised"), {"STOP_WAIT": str(STOP_WAIT)})
+    script = RunScript(tmp_path_factory.mktemp("supervised"),
+                       {"STOP_WAIT": str(STOP_WAIT), "PURGE_INTERVAL_MINUTES": "0.05"})
     try:
         yield script.start()
     finally:
@@ -124,6 +127,24 @@ def test_a_server_that_fails_to_start_is_retried_with_back_off(supervised):
     output = supervised.output()
     assert "failed start 1); next try in 1 s" in output
     assert "failed start 2); next try in 2 s" in output
+
+
+def test_the_running_server_purges_old_conversations(supervised):
+    """RETENTION_DAYS (30) applied by the Rasa server itself, every PURGE_INTERVAL_MINUTES
+    (here 3 s): a conversation idle for 40 days goes, one idle for 29 days and the live
+    ones stay."""
+    engine = sa.create_engine(f"sqlite:///{supervised.sandbox / 'var' / 'tracker.db'}")
+    try:
+        say(supervised.url("RASA_PORT"), "hello", "supervised-live")
+        insert_conversation(engine, "supervised-old", 40)
+        insert_conversation(engine, "supervised-idle", 29)
+        assert wait_until(lambda: "supervised-old" not in senders(engine), 60, 0.5)
+        stored = senders(engine)
+        assert {"supervised-idle", "supervised-live"} <= set(stored)
+    finally:
+        engine.dispose()
+    assert "Retention: deleted 1 conversations (7 events)" in supervised.log_tail("rasa", 20000)
+    assert "hello" in texts(say(supervised.url("RASA_PORT"), "hi", "supervised-live")).lower()
 
 
 def test_no_message_text_in_the_logs(supervised):
