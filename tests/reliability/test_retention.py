@@ -199,9 +199,8 @@ def test_make_purge_on_the_default_profile(tmp_path):
     made.engine.dispose()
 
 
+@pytest.mark.parametrize("store", ["postgresql"], indirect=True)
 def test_make_purge_on_the_scaled_profile(store):
-    if store.engine.dialect.name != "postgresql":
-        pytest.skip("the scaled profile keeps conversations in PostgreSQL")
     insert_conversation(store.engine, "old", 31)
     insert_conversation(store.engine, "new", 0)
     env = {**os.environ, "PROFILE": "scaled", "DB_HOST": "127.0.0.1", "DB_PORT": str(PG_PORT),
