@@ -28,13 +28,16 @@ export PYTHONWARNINGS ?= ignore::DeprecationWarning
 # The venv is brought up to date whenever the lock file or the install script changes.
 VENV_STAMP := $(VENV)/.installed-$(shell cat requirements/lock.txt scripts/install.sh pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
 
-.PHONY: help run test install build train bench bench-variants shell lint validate unit-test story-test integration-test lock clean
+.PHONY: help run purge test install build train bench bench-variants shell lint validate unit-test story-test integration-test lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
 
 run: install build train web ## set up, then start the action server and the Rasa server
 	@scripts/run.sh
+
+purge: install ## delete conversations older than RETENTION_DAYS (default 30) now; DRY_RUN=1 only counts
+	@scripts/run.sh --purge $(if $(DRY_RUN),--dry-run)
 
 test: install build validate lint unit-test train story-test integration-test ## set up, then run the whole suite
 	@echo "make test: all steps passed"

@@ -5,4 +5,7 @@
 - `python -m runtime.actions`    the action server, loopback by default, with an optional
                                  shared-secret header (runtime/actions.py).
 - runtime/settings.py            every limit, read from environment variables.
+- `python -m runtime.retention`  deletes conversations older than RETENTION_DAYS (`make
+                                 purge`); the Rasa server runs the same purge on a schedule.
+- `python -m runtime.supervision` supervisord's event listener for `make run` (restarts).
 """

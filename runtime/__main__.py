@@ -143,6 +143,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     from rasa.__main__ import main as rasa_main
 
     rasa_main()
+    if argv[:1] == ["run"]:  # the server has stopped: skip Python's slow teardown
+        from runtime.supervision import exit_without_teardown
+
+        exit_without_teardown()
 
 
 if __name__ == "__main__":

@@ -63,6 +63,7 @@ from rasa.shared.exceptions import RasaException
 from sanic import response
 
 from common.payloads import buttons_as_sent
+from runtime.retention import schedule_purges
 from runtime.settings import Settings
 
 logger = logging.getLogger("runtime")
@@ -515,6 +516,7 @@ def _guarded_configure_app(*args: Any, **kwargs: Any):
     bound = inspect.signature(_original_configure_app).bind(*args, **kwargs)
     bound.apply_defaults()
     _install_http_guards(app, bool(bound.arguments.get("enable_api")))
+    schedule_purges(app)  # retention: purge old conversations while the server runs
     return app
 
 

@@ -43,6 +43,7 @@ import itertools
 import json
 import logging
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,6 +142,17 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             if tracker is not None:
                 return tracker
         return await super().retrieve(sender_id)
+
+    # ------------------------------------------------------------------ retention
+    def conversations_in_turn(self) -> set[str]:
+        """Conversations whose cached tracker a turn holds right now (retrieved, not yet
+        saved); runtime/retention.py leaves them for its next round."""
+        return {sender_id for sender_id, entry in self._cache.items() if entry.handed_out}
+
+    def forget(self, sender_ids: Iterable[str]) -> None:
+        """Drop the cached trackers of conversations deleted from the database."""
+        for sender_id in sender_ids:
+            self._drop(sender_id)
 
     # ------------------------------------------------------------------ save
     async def save(self, tracker: DialogueStateTracker) -> None:

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Start the action server and the Rasa server (REST + socket.io) and, when the widget is
-# built, the demo web page. Waits until each answers, prints where to talk to the bot,
-# and stops everything on Ctrl-C.  `run.sh --shell` talks in this terminal instead.
+# built, the demo web page, under supervisord (scripts/supervisord.conf), which restarts a
+# server that crashes. Waits until each answers, prints where to talk to the bot, and
+# stops everything on Ctrl-C within STOP_WAIT (default 10) seconds plus a little.
+# `run.sh --shell` talks in this terminal instead; `run.sh --purge` deletes the
+# conversations older than RETENTION_DAYS (`make purge`, runtime/retention.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +38,16 @@ case "$PROFILE" in
   *) echo "error: unknown PROFILE=$PROFILE; use default or scaled" >&2; exit 1 ;;
 esac
 mode=${1:-serve}
-mkdir -p var/log
+if [ "$mode" = --purge ]; then
+  # `make purge`: delete conversations older than RETENTION_DAYS from this profile's store
+  shift
+  exec .venv/bin/python -m runtime.retention --endpoints "$ENDPOINTS" "$@"
+fi
+mkdir -p var/log var/run
+# Output written to a file is appended to it: the servers' restart messages (written by
+# supervisord's event listener) then land after what this script printed, never over it.
+if [ -f /dev/stdout ]; then exec >>/dev/stdout; fi
+if [ -f /dev/stderr ]; then exec 2>>/dev/stderr; fi
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 ports="$ACTIONS_PORT"
@@ -49,56 +61,72 @@ for p in $ports; do
 done
 [ -f "$MODEL" ] || { echo "error: no trained model at $MODEL; run 'make train' first" >&2; exit 1; }
 
-pids=()
+# The servers run under supervisord (scripts/supervisord.conf): a crashed one is restarted
+# with back-off, and each restart is printed here with its count.
+export RUN_ROOT=$PWD MODEL ENDPOINTS RASA_HOST=$HOST RASA_PORT ACTIONS_PORT WEB_PORT
+# Seconds each server gets to exit after SIGTERM before it is killed (SIGKILL).
+export STOP_WAIT=${STOP_WAIT:-10}
+export RASA_AUTOSTART=true WEB_AUTOSTART=false
+[ -d web/dist ] && WEB_AUTOSTART=true
+[ "$mode" = serve ] || RASA_AUTOSTART=false WEB_AUTOSTART=false
+SUPERVISOR_LOG=var/log/supervisord.log
+log_start=$(stat -c %s "$SUPERVISOR_LOG" 2>/dev/null || echo 0)
+this_run_log() { tail -c +"$((log_start + 1))" "$SUPERVISOR_LOG" 2>/dev/null; }
+
+sup_pid=""
 stop() {
   trap - INT TERM EXIT
-  if [ ${#pids[@]} -gt 0 ]; then
-    echo; echo "==> stopping"
-    kill "${pids[@]}" 2>/dev/null || true
-    wait "${pids[@]}" 2>/dev/null || true
+  [ -n "$sup_pid" ] || return 0
+  echo; echo "==> stopping"
+  local servers started=$SECONDS limit=$((STOP_WAIT + 15))
+  servers=$(cat /proc/"$sup_pid"/task/*/children 2>/dev/null || true)
+  kill -TERM "$sup_pid" 2>/dev/null || true
+  # supervisord sends each server SIGTERM and, after STOP_WAIT s, SIGKILL; it gets a
+  # little longer than that itself before it and whatever it still runs are killed.
+  while kill -0 "$sup_pid" 2>/dev/null && [ $((SECONDS - started)) -lt "$limit" ]; do
+    sleep 0.2
+  done
+  if kill -0 "$sup_pid" 2>/dev/null; then
+    echo "error: the process manager did not stop within ${limit}s; killing it and the servers" >&2
+    # shellcheck disable=SC2086
+    kill -KILL "$sup_pid" $servers 2>/dev/null || true
   fi
+  wait "$sup_pid" 2>/dev/null || true
+  this_run_log | sed -n "s/.*killing '\\([a-z]*\\)' .*SIGKILL.*/\\1/p" | sort -u |
+    while read -r program; do
+      echo "warning: the $(server_name "$program") did not stop within ${STOP_WAIT}s of SIGTERM and was killed (SIGKILL); see var/log/$program.log" >&2
+    done
+  echo "==> stopped after $((SECONDS - started)) s"
+}
+server_name() {
+  case $1 in actions) echo "action server" ;; rasa) echo "Rasa server" ;; web) echo "web page server" ;; *) echo "$1" ;; esac
 }
 trap stop EXIT
 trap 'exit 0' INT TERM
 
-wait_for() {  # name url pid
-  local name=$1 url=$2 pid=$3 t=0
+.venv/bin/supervisord --nodaemon --silent -c scripts/supervisord.conf &
+sup_pid=$!
+
+wait_for() {  # name program url
+  local name=$1 program=$2 url=$3 t=0
   printf "==> waiting for the %s " "$name"
   until curl -fsS -o /dev/null "$url" 2>/dev/null; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo; echo "error: the $name exited; see var/log/" >&2; exit 1
+    if ! kill -0 "$sup_pid" 2>/dev/null; then
+      echo; echo "error: the process manager exited; see $SUPERVISOR_LOG" >&2; exit 1
+    fi
+    if this_run_log | grep -q "gave up: $program "; then
+      echo; echo "error: the $name keeps failing to start; see var/log/$program.log" >&2; exit 1
     fi
     sleep 1; t=$((t + 1)); printf "."
   done
   echo " up after ${t}s"
 }
 
-echo "==> starting the action server on 127.0.0.1:$ACTIONS_PORT (log: var/log/actions.log)"
-SANIC_HOST=127.0.0.1 .venv/bin/python -m runtime.actions --actions actions --port "$ACTIONS_PORT" \
-  >var/log/actions.log 2>&1 &
-pids+=($!)
-wait_for "action server" "http://127.0.0.1:$ACTIONS_PORT/health" "${pids[-1]}"
-
-if [ "$mode" = "--shell" ]; then
-  .venv/bin/rasa shell --model "$MODEL" --endpoints "$ENDPOINTS"
-  exit 0
-fi
-
 # Channels: credentials.yml plus each messaging platform of credentials.platforms.yml
 # whose environment variables are set (README "Messaging platforms"). The generated file
 # keeps ${VARIABLES}; Rasa reads the secrets from the environment.
 .venv/bin/python -m channels.credentials credentials.yml credentials.platforms.yml \
   var/credentials.yml
-echo "==> starting the Rasa server on $HOST:$RASA_PORT (log: var/log/rasa.log)"
-# python -m runtime = `rasa` plus the guards in runtime/ (timeouts, limits, API only with
-# RASA_AUTH_TOKEN or JWT_SECRET from the environment: README "Reliability and security").
-.venv/bin/python -m runtime run --model "$MODEL" --interface "$HOST" --port "$RASA_PORT" \
-  --endpoints "$ENDPOINTS" --credentials var/credentials.yml \
-  --cors "http://127.0.0.1:$WEB_PORT" "http://localhost:$WEB_PORT" \
-  >var/log/rasa.log 2>&1 &
-pids+=($!)
-wait_for "Rasa server" "http://127.0.0.1:$RASA_PORT/" "${pids[-1]}"
-
 if [ -d web/dist ]; then
   # Point the demo page's chat widget at this Rasa server (README "Chat widget").
   cat >web/dist/config.js <<JS
@@ -108,10 +136,20 @@ window.BoneChatConfig = {
   initialMessage: '/greet',
 };
 JS
-  .venv/bin/python -m http.server --bind 127.0.0.1 --directory web/dist "$WEB_PORT" \
-    >var/log/web.log 2>&1 &
-  pids+=($!)
-  wait_for "web page" "http://127.0.0.1:$WEB_PORT/" "${pids[-1]}"
+fi
+
+echo "==> started the action server on 127.0.0.1:$ACTIONS_PORT (log: var/log/actions.log)"
+wait_for "action server" actions "http://127.0.0.1:$ACTIONS_PORT/health"
+
+if [ "$mode" = "--shell" ]; then
+  .venv/bin/rasa shell --model "$MODEL" --endpoints "$ENDPOINTS"
+  exit 0
+fi
+
+echo "==> started the Rasa server on $HOST:$RASA_PORT (log: var/log/rasa.log)"
+wait_for "Rasa server" rasa "http://127.0.0.1:$RASA_PORT/"
+if [ -d web/dist ]; then
+  wait_for "web page" web "http://127.0.0.1:$WEB_PORT/"
 fi
 
 cat <<MSG
@@ -128,7 +166,9 @@ if [ -n "${RASA_AUTH_TOKEN:-}${JWT_SECRET:-}" ]; then
 else
   echo "  HTTP API:  off (RASA_AUTH_TOKEN or JWT_SECRET turn it on, with authentication)"
 fi
+echo "  Restarts:  a server that stops is restarted and reported here (log: $SUPERVISOR_LOG)"
 echo "Press Ctrl-C to stop."
-wait -n "${pids[@]}" || true
-echo "error: a server stopped unexpectedly; see var/log/" >&2
+wait "$sup_pid" || true
+sup_pid=""
+echo "error: the process manager stopped unexpectedly; see $SUPERVISOR_LOG" >&2
 exit 1

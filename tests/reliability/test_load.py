@@ -5,7 +5,11 @@ typist), so it stays fair to others on a 2-core machine. Afterwards every conver
 stored tracker is read back through the HTTP API (token auth) and must hold exactly the
 messages sent and the texts received: zero errors, zero lost or duplicated events.
 
-Results (requests, errors, latency p50/p95) are printed and written to
+While the users talk, `make purge`'s command (python -m runtime.retention, another process
+on the same SQLite file) deletes BACKDATED conversations stored 40 days ago; those idle for
+29 days and every conversation of the load must stay.
+
+Results (requests, errors, latency p50/p95, purge) are printed and written to
 test-artifacts/load-test.json. LOAD_USERS / LOAD_SECONDS override the size.
 """
 
@@ -16,13 +20,16 @@ import json
 import os
 import random
 import statistics
+import sys
 import time
 from pathlib import Path
 
 import aiohttp
 import pytest
+import sqlalchemy as sa
 
 from harness.paths import ROOT
+from tests.reliability.backdated import insert_conversation, senders
 from tests.reliability.support import (
     FORM_ANSWERS,
     FORM_TRIGGER,
@@ -36,6 +43,8 @@ pytestmark = pytest.mark.integration
 USERS = int(os.environ.get("LOAD_USERS", "20"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
 THINK = (0.5, 1.5)
+BACKDATED = 300  # conversations last active 40 days ago: the purge deletes them
+RECENT = 20  # last active 29 days ago: they stay
 # Replies that mean the assistant could not really answer: errors too.
 DEGRADED = {response_text("utter_action_server_unavailable"),
             response_text("utter_storage_unavailable")}
@@ -92,12 +101,26 @@ async def _user(index: int, url: str, session, deadline: float, results: dict, r
             await asyncio.sleep(rng.uniform(*THINK))
 
 
-async def _run_load(base_url: str) -> dict:
+async def _purge_meanwhile(tracker_db: Path, results: dict) -> None:
+    """`make purge` (default profile) a third into the load, as another process."""
+    await asyncio.sleep(SECONDS / 3)
+    env = {**os.environ, "TRACKER_DB": str(tracker_db), "RETENTION_DAYS": "30",
+           "ACTION_ENDPOINT_URL": "http://127.0.0.1:9/webhook"}  # endpoints.yml needs one
+    started = time.monotonic()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "runtime.retention", "--endpoints", str(ROOT / "endpoints.yml"),
+        cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    output, _ = await proc.communicate()
+    results["purge"] = {"exit_code": proc.returncode, "seconds": time.monotonic() - started,
+                        "output": output.decode(errors="replace").strip().splitlines()[-1:]}
+
+
+async def _run_load(base_url: str, tracker_db: Path) -> dict:
     results = {"conversations": {}, "errors": [], "latencies": [], "silent": []}
     deadline = time.monotonic() + SECONDS
     connector = aiohttp.TCPConnector(limit=USERS)
     async with aiohttp.ClientSession(connector=connector) as session:
-        await asyncio.gather(*[
+        await asyncio.gather(_purge_meanwhile(tracker_db, results), *[
             _user(i, f"{base_url}/webhooks/rest/webhook", session, deadline, results,
                   random.Random(i))
             for i in range(USERS)
@@ -136,8 +159,14 @@ async def _check_trackers(base_url: str, token: str, conversations: dict) -> dic
 
 
 def test_twenty_users_for_a_minute(api_bot):
+    tracker_db = api_bot.stack.workdir / "tracker.db"
+    engine = sa.create_engine(f"sqlite:///{tracker_db}")
+    for i in range(BACKDATED):
+        insert_conversation(engine, f"backdated-{i}", 40)
+    for i in range(RECENT):
+        insert_conversation(engine, f"recent-{i}", 29)
     started = time.monotonic()
-    results = asyncio.run(_run_load(api_bot.url))
+    results = asyncio.run(_run_load(api_bot.url, tracker_db))
     wall = time.monotonic() - started
     check = asyncio.run(_check_trackers(api_bot.url, api_bot.token, results["conversations"]))
 
@@ -156,6 +185,8 @@ def test_twenty_users_for_a_minute(api_bot):
         "user_events_checked": check["user_events"],
         "bot_events_checked": check["bot_events"],
         "tracker_problems": len(check["problems"]),
+        "purge_seconds": round(results["purge"]["seconds"], 2),
+        "purge_output": results["purge"]["output"],
     }
     out = ROOT / "test-artifacts"
     out.mkdir(exist_ok=True)
@@ -169,3 +200,9 @@ def test_twenty_users_for_a_minute(api_bot):
     assert results["errors"] == []
     assert check["problems"] == []
     assert results["silent"] == [], "every message got an answer"
+    assert results["purge"]["exit_code"] == 0, results["purge"]
+    assert f"deleted {BACKDATED} conversations" in results["purge"]["output"][0]
+    stored = senders(engine)
+    engine.dispose()
+    assert not [s for s in stored if s.startswith("backdated-")], "purged"
+    assert sum(s.startswith("recent-") for s in stored) == RECENT, "idle 29 days: kept"

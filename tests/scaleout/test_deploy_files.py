@@ -231,3 +231,38 @@ def test_scaled_endpoints_take_everything_from_the_environment():
     values = re.findall(r"^\s+[\w-]+: (.+)$", text, re.M)
     settings = [v for v in values if not v.startswith(("SQL", "postgresql", "runtime."))]
     assert settings and all(re.fullmatch(r"\$\{[A-Z_]+\}", v) for v in settings), settings
+
+
+# ---------------------------------------------------------- supervision and retention
+
+
+def test_compose_restarts_and_health_checks_every_service():
+    services = _load(COMPOSE)["services"]
+    for name, service in services.items():
+        assert service.get("restart") in {"unless-stopped", "always"}, name
+        check = service.get("healthcheck", {}).get("test")
+        assert check and check[0] in {"CMD", "CMD-SHELL"}, f"{name} has no healthcheck"
+        depends = service.get("depends_on") or {}
+        for needed in depends if isinstance(depends, dict) else ():
+            if depends[needed].get("condition") == "service_healthy":
+                assert "healthcheck" in services[needed], f"{name} waits on {needed}'s health"
+    assert any("5055/health" in part for part in services["actions"]["healthcheck"]["test"])
+    assert any("5005/" in part for part in services["rasa"]["healthcheck"]["test"])
+    for name in ("rasa", "actions"):
+        grace = services[name]["stop_grace_period"]
+        assert re.fullmatch(r"\d+s", grace) and int(grace[:-1]) <= 30, "a bounded stop"
+    assert services["rasa"]["environment"]["RETENTION_DAYS"] == "${RETENTION_DAYS:-30}"
+
+
+def test_helm_probes_and_retention():
+    for path, live, ready in ((HELM, "/", "/ready"), (ACTIONS_HELM, "/health", "/health")):
+        values = _load(path)
+        for probe, url in (("livenessProbe", live), ("readinessProbe", ready)):
+            settings = values[probe]
+            assert settings["httpGet"]["path"] == url, (path.name, probe)
+            assert settings["failureThreshold"] >= 3 and settings["periodSeconds"] <= 30
+    env = {e["name"]: e.get("value") for e in _load(HELM)["extraEnv"]}
+    assert env["RETENTION_DAYS"] == "30"
+    from runtime.retention import purge_interval, retention_days
+
+    assert retention_days(env) == 30 and purge_interval(env) == 3600
