@@ -325,7 +325,7 @@ class Review:
                  "share of all messages (%)": _percent(counts[reason] / total) if total else ""}
                 for reason in REASONS]
 
-    def unanswered_messages(self, limit: int = TOP_MESSAGES) -> list[dict[str, Any]]:
+    def unanswered_messages(self, limit: int | None = TOP_MESSAGES) -> list[dict[str, Any]]:
         groups: dict[str, dict[str, Any]] = {}
         for turn in self.not_answered_turns():
             key = message_key(turn.text)
