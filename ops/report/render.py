@@ -209,7 +209,9 @@ img{max-width:100%;height:auto;display:block;margin:.6rem 0}.none,.muted{color:#
 """
 
 
-def render_html(review: Review) -> str:
+def render_html(review: Review, tables: dict[str, list[dict[str, Any]]] | None = None) -> str:
+    """The page; ``tables`` are the sections' rows when already worked out."""
+    tables = tables if tables is not None else {s.key: s.rows(review) for s in SECTIONS}
     title = f"Conversation review, {review.since.isoformat()} to {review.until.isoformat()}"
     parts = [
         "<!DOCTYPE html>",
@@ -226,7 +228,7 @@ def render_html(review: Review) -> str:
                     ["figure", "value"]),
     ]
     for section in SECTIONS:
-        rows = section.rows(review)
+        rows = tables[section.key]
         parts.append(f'<h2 id="{section.key}">{html.escape(section.title)}</h2>')
         parts.append(f"<p>{html.escape(section.intro)}</p>")
         chart = section.chart(review, rows) if section.chart and not review.empty else None
@@ -248,12 +250,12 @@ def write_report(review: Review, out: Path) -> list[Path]:
     write_csv(summary, [{"figure": k, "value": v} for k, v in review.summary()],
               ["figure", "value"])
     written.append(summary)
+    tables = {section.key: section.rows(review) for section in SECTIONS}
     for section in SECTIONS:
-        rows = section.rows(review)
         path = out / f"{section.key}.csv"
-        write_csv(path, rows, list(section.columns))
+        write_csv(path, tables[section.key], list(section.columns))
         written.append(path)
     page = out / "report.html"
-    page.write_text(render_html(review), encoding="utf-8")
+    page.write_text(render_html(review, tables), encoding="utf-8")
     written.append(page)
     return written

@@ -34,7 +34,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +187,16 @@ class Turn:
 
     def not_answered(self) -> str | None:
         """Why the message was not answered, or None when it was."""
+        return self._reason
+
+    @cached_property
+    def unknown_foods(self) -> list[tuple[str, str]]:
+        """(the user's words, the suggestions offered) for each food the replies named back
+        as not in the food table."""
+        return [found for _, text in self.replies for found in unknown_foods_in(text)]
+
+    @cached_property
+    def _reason(self) -> str | None:
         reasons = {REPLY_REASONS[r] for r, _ in self.replies if r in REPLY_REASONS}
         if TECHNICAL in reasons:
             return TECHNICAL
@@ -259,7 +269,7 @@ class Review:
     def summary(self) -> list[tuple[str, Any]]:
         turns = self.turns_per_conversation()
         rate = self.fallback_rate()
-        foods = self.missing_foods()
+        foods = self.missing_foods(limit=None)
         return [
             ("period", f"{self.since.isoformat()} to {self.until.isoformat()} (UTC)"),
             ("store", self.source),
@@ -345,17 +355,16 @@ class Review:
     def missing_foods(self, limit: int | None = TOP_FOODS) -> list[dict[str, Any]]:
         groups: dict[str, dict[str, Any]] = {}
         for turn in self.turns:
-            for _, text in turn.replies:
-                for words, suggestions in unknown_foods_in(text):
-                    key = food_key(words)
-                    if not key:
-                        continue
-                    group = groups.setdefault(key, {"times": 0, "conversations": set(),
-                                                    "suggestions": Counter()})
-                    group["times"] += 1
-                    group["conversations"].add(turn.conversation)
-                    if suggestions:
-                        group["suggestions"][suggestions] += 1
+            for words, suggestions in turn.unknown_foods:
+                key = food_key(words)
+                if not key:
+                    continue
+                group = groups.setdefault(key, {"times": 0, "conversations": set(),
+                                                "suggestions": Counter()})
+                group["times"] += 1
+                group["conversations"].add(turn.conversation)
+                if suggestions:
+                    group["suggestions"][suggestions] += 1
         ranked = sorted(groups.items(), key=lambda kv: (-kv[1]["times"], kv[0]))
         rows = []
         for key, group in ranked[:limit]:
