@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from ops.report.__main__ import main
 from ops.report.render import SECTIONS, write_report
@@ -300,10 +301,16 @@ def test_cli_refuses_bad_arguments_clearly(args, message):
     assert "Traceback" not in result.stderr
 
 
-def test_cli_says_when_the_store_cannot_be_read(tmp_path):
-    code = main(["--out", str(tmp_path), "--db",
-                 "postgresql://postgres@127.0.0.1:1/nowhere"])
+def test_cli_says_when_the_store_cannot_be_read(tmp_path, capsys):
+    url = sa.engine.URL.create("postgresql", username="postgres", password="not-shown",
+                               host="127.0.0.1", port=1, database="nowhere")
+    code = main(["--out", str(tmp_path), "--db", url.render_as_string(hide_password=False)])
     assert code == 1
+    error = capsys.readouterr().err
+    # named with its password hidden
+    assert error.startswith(f"error: cannot read the database "
+                            f"{url.render_as_string(hide_password=True)}: ")
+    assert "not-shown" not in error and "Traceback" not in error
     assert not (tmp_path / "report.html").exists()
 
 

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { currentToken, refusedRetryDelay, resolveConfig, socketAuth } from '../src/core.js';
 
 const loc = { protocol: 'https:', hostname: 'bones.example' };
-const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTQyIn0.c2lnbmF0dXJl';
+const JWT = 'header.payload.signature-of-a-test-token'; // the widget never reads it
 
 /** What socket.io-client would send as the connection's auth object. */
 function authSent(auth) {
