@@ -71,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    path = settings.sqlite_path
+    if path is not None and not path.is_file():
+        print(f"note: {path} does not exist yet (no conversation stored there); "
+              "the report is empty", file=sys.stderr)
     review = review_rows(rows, args.since, args.until, settings.description)
     files = write_report(review, args.out)
     seconds = time.perf_counter() - started

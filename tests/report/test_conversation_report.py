@@ -193,6 +193,17 @@ def test_empty_store_no_file_yet(tmp_path):
     assert not missing.exists(), "the report must not create the store"
 
 
+def test_cli_on_a_store_not_created_yet(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PROFILE", "default")
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "tracker.db"))
+    assert main(["--out", str(tmp_path / "out")]) == 0
+    out, err = capsys.readouterr()
+    assert "tracker.db does not exist yet" in err
+    assert "no conversations in this period" in out
+    assert (tmp_path / "out" / "report.html").is_file()
+    assert not (tmp_path / "tracker.db").exists()
+
+
 def test_empty_store_without_events_table_and_with_no_events(tmp_path):
     bare = tmp_path / "bare.db"
     sqlite3.connect(bare).close()
