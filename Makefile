@@ -28,7 +28,7 @@ export PYTHONWARNINGS ?= ignore::DeprecationWarning
 # The venv is brought up to date whenever the lock file or the install script changes.
 VENV_STAMP := $(VENV)/.installed-$(shell cat requirements/lock.txt scripts/install.sh pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
 
-.PHONY: help run purge test install build train bench bench-variants shell lint validate unit-test story-test integration-test lock clean
+.PHONY: help run purge test install build train bench bench-variants shell lint validate unit-test story-test integration-test lock clean report
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -96,6 +96,12 @@ bench-variants: install build train ## measure serving variants of our bot (abou
 
 shell: install build train ## talk to the assistant in this terminal
 	@scripts/run.sh --shell
+
+# `make report SINCE=2026-11-01 UNTIL=2026-11-30 OUT=var/report` (each optional; the
+# period defaults to the last 30 days). Reads the store of PROFILE, as `make run` does.
+report: install ## review conversations: var/report/report.html (charts) + CSV; SINCE, UNTIL, OUT
+	$(PY) -m ops.report $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL)) \
+		$(if $(OUT),--out $(OUT))
 
 lock: ## re-resolve requirements/*.in into requirements/lock.txt (needs the venv)
 	$(VENV)/bin/uv pip compile requirements/dev.in --python-version 3.10 \

@@ -8,7 +8,12 @@ Differences from Rasa's connector (everything else is Rasa's):
   Rasa does; beyond 13 they become a numbered list;
 - custom payloads that are not Messenger messages (such as the web widget's charts) are
   dropped instead of being posted to the Send API;
-- the ``X-Hub-Signature`` check compares in constant time and accepts only SHA-1/SHA-256.
+- the ``X-Hub-Signature`` check compares in constant time and accepts only SHA-1/SHA-256;
+- Messenger's SHA-256 header, ``X-Hub-Signature-256: sha256=<hex>`` (the HMAC-SHA256 of the
+  raw body with the app secret), is checked as well: Rasa 3.6 reads only the SHA-1 header.
+  When the SHA-256 header is present it decides: valid, the message is handled (whatever
+  the SHA-1 header says); invalid, the request is refused with 403. Without it, Rasa's
+  SHA-1 check applies as before (a bad signature gets Rasa's "not validated").
 """
 
 from __future__ import annotations
@@ -22,8 +27,11 @@ from typing import Any
 from fbmessenger.elements import Text as FBText
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.facebook import FacebookInput as RasaFacebookInput
+from rasa.core.channels.facebook import Messenger
 from rasa.core.channels.facebook import MessengerBot as RasaMessengerBot
-from sanic import Blueprint
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from channels.text import (
     NUMBERED_HINT,
@@ -40,6 +48,7 @@ TEMPLATE_TEXT_LIMIT = 640
 TITLE_LIMIT = 20
 TEMPLATE_BUTTONS = 3
 QUICK_REPLIES = 13
+SHA256_HEADER = "X-Hub-Signature-256"
 _MESSAGE_KEYS = {"text", "attachment", "quick_replies", "metadata", "sender"}
 
 
@@ -109,7 +118,27 @@ class FacebookInput(RasaFacebookInput):
                 message.output_channel = MessengerBot(out.messenger_client)
             return await on_new_message(message)
 
-        return super().blueprint(handle)
+        blueprint = super().blueprint(handle)
+
+        @blueprint.on_request
+        async def check_sha256_signature(request: Request) -> HTTPResponse | None:
+            """Decide on Messenger's SHA-256 signature before Rasa's SHA-1-only route runs."""
+            if request.method != "POST" or not request.path.rstrip("/").endswith("/webhook"):
+                return None
+            header = request.headers.get(SHA256_HEADER)
+            if header is None:
+                return None  # SHA-1 only: Rasa's route checks X-Hub-Signature as before
+            if not header.strip().lower().startswith("sha256=") or not (
+                self.validate_hub_signature(self.fb_secret, request.body, header)
+            ):
+                logger.warning("Messenger request with an invalid %s refused", SHA256_HEADER)
+                return response.text("not validated", status=403)
+            # Valid: handle it as Rasa's route does after its own (SHA-1) check.
+            messenger = Messenger(self.fb_access_token, handle)
+            await messenger.handle(request.json, self.get_metadata(request))
+            return response.text("success")
+
+        return blueprint
 
     def get_output_channel(self) -> MessengerBot:
         return MessengerBot(super().get_output_channel().messenger_client)

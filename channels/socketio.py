@@ -11,6 +11,14 @@
    emit() got an unexpected keyword argument 'chart'``; only ``{"data": {...}}`` works.
    This output sends any custom payload to the widget as ``{"custom": {...}}`` (Rasa's
    ``{"data": ...}`` form still works as before).
+3. Signed tokens. With ``jwt_key`` (and ``jwt_method``, default HS256) in the credentials,
+   Rasa's channel only lets a client connect whose socket.io ``auth`` object carries a JWT
+   signed with that key, ``{"token": "<jwt>"}`` (the widget's ``authToken`` setting sends
+   it; see README "Embed the chat widget"). The check happens once, when the socket
+   connects. Rasa's own handler logs a stack trace for every expired token and fails on
+   an ``auth`` that is not an object; this one refuses both with a one-line warning, and
+   tells the client why (``connect_error`` with the message "unauthorized").
+   Without ``jwt_key`` every client may connect, as before.
 """
 
 from __future__ import annotations
@@ -21,10 +29,12 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import jwt
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput as RasaSocketIOOutput
 from sanic import Blueprint
+from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +82,25 @@ class SocketIOInput(RasaSocketIOInput):
             logger.debug("socket.io client %s joined session %s", sid, session_id)
 
         sio.on("session_request", session_request, namespace=namespace)
+        if self.jwt_key:
+            sio.on("connect", self._check_token, namespace=namespace)
         return blueprint
+
+    async def _check_token(self, sid: str, environ: Any, auth: Any = None) -> bool:
+        """Let a client connect only with a JWT signed with ``jwt_key`` in ``auth.token``."""
+        token = auth.get("token") if isinstance(auth, dict) else None
+        if not isinstance(token, str) or not token.strip():
+            logger.warning("socket.io client %s refused: no token in its auth object", sid)
+            raise SocketRefused("unauthorized")
+        try:
+            # as Rasa's check, with an optional "Bearer " and exactly the configured algorithm
+            jwt.decode(token.strip().removeprefix("Bearer "), self.jwt_key,
+                       algorithms=[self.jwt_algorithm or "HS256"])
+        except jwt.PyJWTError as error:
+            logger.warning("socket.io client %s refused: %s", sid, error)
+            raise SocketRefused("unauthorized") from None
+        logger.debug("socket.io client %s connected with a valid token", sid)
+        return True
 
     def get_output_channel(self) -> SocketIOOutput | None:
         rasa_output = super().get_output_channel()

@@ -93,6 +93,59 @@ def test_facebook_bad_signature_is_refused(channel_server, messenger_api):
     assert user_texts(channel_server, "7000000000000002") == []
 
 
+def fb_signature_256(body: bytes, secret: str = SECRETS["fb_secret"]) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def post_fb(server, body: bytes, headers: dict):
+    return http("POST", server.url + FB_PATH, body, {"Content-Type": "application/json",
+                                                     **headers})
+
+
+def sent_texts(messenger_api) -> list[str]:
+    return [c["json"]["message"]["text"] for c in messenger_api.calls
+            if "text" in (c["json"] or {}).get("message", {})]
+
+
+@pytest.mark.parametrize("with_sha1", ["none", "valid", "wrong"])
+def test_facebook_valid_sha256_signature_is_answered(channel_server, messenger_api, with_sha1):
+    """Messenger signs with both headers; a valid X-Hub-Signature-256 is enough on its own,
+    and it decides even when the SHA-1 header is missing or wrong."""
+    psid = {"none": "7000000000000011", "valid": "7000000000000012",
+            "wrong": "7000000000000013"}[with_sha1]
+    body = json.dumps(fb_event(psid, "hi")).encode()
+    headers = {"X-Hub-Signature-256": fb_signature_256(body)}
+    if with_sha1 == "valid":
+        headers["X-Hub-Signature"] = fb_signature(body)
+    elif with_sha1 == "wrong":
+        headers["X-Hub-Signature"] = fb_signature(body, "some-other-secret")
+    status, reply = post_fb(channel_server, body, headers)
+    assert (status, reply) == (200, b"success")
+    messenger_api.wait_for(3)
+    assert any("magnesium" in t.lower() for t in sent_texts(messenger_api)), messenger_api.calls
+    assert all(c["json"]["recipient"]["id"] == psid for c in messenger_api.calls)
+    assert user_texts(channel_server, psid) == ["hi"]
+
+
+def test_facebook_invalid_sha256_signature_is_refused_with_403(channel_server, messenger_api):
+    """A present but wrong X-Hub-Signature-256 is refused even beside a valid SHA-1 one."""
+    psid = "7000000000000014"
+    body = json.dumps(fb_event(psid, "hi")).encode()
+    upper = "sha256=" + fb_signature_256(body).split("=", 1)[1].upper()
+    wrong = [fb_signature_256(body, "some-other-secret"), fb_signature_256(body + b" "),
+             "", "sha256=", "sha256=zz", fb_signature(body),  # a SHA-1 digest in the 256 header
+             "md5=" + fb_signature_256(body).split("=", 1)[1]]
+    for signature in wrong:
+        status, reply = post_fb(channel_server, body, {"X-Hub-Signature-256": signature,
+                                                       "X-Hub-Signature": fb_signature(body)})
+        assert (status, reply) == (403, b"not validated"), signature
+    # Hex digits are case-insensitive: the same digest in capitals is still valid.
+    status, reply = post_fb(channel_server, body, {"X-Hub-Signature-256": upper})
+    assert (status, reply) == (200, b"success")
+    messenger_api.wait_for(3)
+    assert user_texts(channel_server, psid) == ["hi"]
+
+
 # ------------------------------------------------------------------------------ Slack
 
 SLACK_PATH = "/webhooks/slack/webhook"

@@ -286,7 +286,12 @@ export function activeButtonsIndex(transcript) {
   return -1;
 }
 
-/** The widget's settings: defaults, then the page's config object, then data-attributes. */
+/**
+ * The widget's settings: defaults, then the page's config object, then data-attributes.
+ * `authToken` (for sites with logins; off by default) is a signed token (JWT) string, or a
+ * function returning one or a promise of one, called before every (re)connection so an
+ * expired token can be replaced. Only the page's config object can give a function.
+ */
 export function resolveConfig(pageConfig, dataset, location) {
   const cfg = {
     serverUrl: location ? `${location.protocol}//${location.hostname}:5005` : '',
@@ -295,6 +300,7 @@ export function resolveConfig(pageConfig, dataset, location) {
     initialMessage: '/greet',
     placeholder: 'Ask about magnesium and your bones…',
     storagePrefix: 'bonechat',
+    authToken: null,
   };
   const pick = (src, map) => {
     if (!src || typeof src !== 'object') return;
@@ -303,9 +309,55 @@ export function resolveConfig(pageConfig, dataset, location) {
       if (typeof v === 'string' && (v.trim() !== '' || to === 'initialMessage')) cfg[to] = v.trim();
     }
   };
-  const keys = ['serverUrl', 'socketPath', 'title', 'initialMessage', 'placeholder', 'storagePrefix'];
+  const keys = ['serverUrl', 'socketPath', 'title', 'initialMessage', 'placeholder', 'storagePrefix', 'authToken'];
   pick(pageConfig, keys.map((k) => [k, k]));
   pick(dataset, keys.map((k) => [k, k]));
+  if (pageConfig && typeof pageConfig === 'object' && typeof pageConfig.authToken === 'function') {
+    cfg.authToken = pageConfig.authToken;
+  }
   cfg.serverUrl = cfg.serverUrl.replace(/\/+$/, '');
   return cfg;
+}
+
+// ---- signed token for the socket.io channel (Rasa's `jwt_key` credential) ------------
+
+/**
+ * The token to send now: the string itself, or what the function returns (awaited).
+ * Anything that is not a non-empty string, or a function that throws, gives null.
+ */
+export async function currentToken(authToken) {
+  let value = authToken;
+  if (typeof authToken === 'function') {
+    try {
+      value = await authToken();
+    } catch {
+      return null;
+    }
+  }
+  if (typeof value !== 'string') return null;
+  const token = value.trim().replace(/^Bearer\s+/i, '');
+  return token || null;
+}
+
+/**
+ * The `auth` option for socket.io-client, or undefined without a token setting. Rasa's
+ * socket.io channel reads the token from the connection's auth object as `{token}`; as a
+ * function, socket.io-client calls it on every (re)connection, so each gets a fresh token.
+ */
+export function socketAuth(authToken) {
+  if (authToken === null || authToken === undefined || authToken === '') return undefined;
+  return (send) => {
+    currentToken(authToken).then((token) => send(token ? { token } : {}));
+  };
+}
+
+/**
+ * After the server refused the connection (missing, invalid or expired token): how long
+ * to wait before connecting again, or null for not at all. Only a token function can give
+ * a new token, so only then is it worth retrying (2 s, 4 s, 8 s, ... up to 60 s).
+ */
+export function refusedRetryDelay(authToken, attempt) {
+  if (typeof authToken !== 'function') return null;
+  const n = Number.isInteger(attempt) && attempt > 0 ? attempt : 0;
+  return Math.min(60000, 2000 * 2 ** Math.min(n, 5));
 }

@@ -13,7 +13,9 @@ import {
   newSessionId,
   normalizeBotMessage,
   parseTranscript,
+  refusedRetryDelay,
   resolveConfig,
+  socketAuth,
   splitLinks,
 } from './core.js';
 import { CSS } from './styles.js';
@@ -174,6 +176,7 @@ class BoneChat {
     this.sessionId = this.loadSession();
     this.transcript = parseTranscript(this.local.get(this.keys.transcript) || '[]', window.location.href);
     this.socket = null;
+    this.refusals = 0;
     this.ready = false;
     this.outbox = [];
     this.replyTimer = null;
@@ -426,14 +429,19 @@ class BoneChat {
   connect() {
     if (this.socket) return;
     this.setStatus('Connecting…');
-    const socket = io(this.cfg.serverUrl, {
+    const options = {
       path: this.cfg.socketPath,
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
       reconnectionDelayMax: 4000,
-    });
+    };
+    // Sites with logins: the signed token Rasa's channel checks (credentials `jwt_key`).
+    const auth = socketAuth(this.cfg.authToken);
+    if (auth) options.auth = auth;
+    const socket = io(this.cfg.serverUrl, options);
     this.socket = socket;
     socket.on('connect', () => {
+      this.refusals = 0;
       // Every (re)connection joins the conversation's room again; Rasa keeps the
       // conversation itself under this id, so it continues where it stopped.
       this.ready = false;
@@ -452,7 +460,19 @@ class BoneChat {
     });
     socket.on('connect_error', () => {
       this.ready = false;
-      this.setStatus('Cannot reach the assistant right now. Retrying…');
+      if (socket.active) {
+        this.setStatus('Cannot reach the assistant right now. Retrying…');
+        return;
+      }
+      // The server refused this connection (its sign-in token was missing, invalid or
+      // expired); socket.io does not retry that by itself.
+      const delay = refusedRetryDelay(this.cfg.authToken, this.refusals++);
+      if (delay === null) {
+        this.setStatus('The assistant did not accept this page\'s sign-in. Please sign in again and reload the page.');
+        return;
+      }
+      this.setStatus('Signing in to the assistant again…');
+      setTimeout(() => socket.connect(), delay);
     });
     socket.on('bot_uttered', (msg) => this.onBotMessage(msg));
   }

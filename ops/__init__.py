@@ -1,0 +1,1 @@
+"""Tools for running the assistant: reading what happened in its conversations."""
