@@ -68,3 +68,18 @@ class Settings:
                 if m.strip()
             ),
         )
+
+
+_active: Settings | None = None
+
+
+def activate(settings: Settings) -> Settings:
+    """Make these the settings in force (`python -m runtime` does, from the environment)."""
+    global _active
+    _active = settings
+    return settings
+
+
+def active() -> Settings:
+    """The settings in force: those activated, else read once from the environment."""
+    return _active if _active is not None else activate(Settings.from_env())
