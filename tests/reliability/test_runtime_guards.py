@@ -357,3 +357,23 @@ def test_a_failing_nlu_pipeline_means_not_understood():
     parse_data = asyncio.run(messages.guarded_parse_message(Processor(), UserMessage("")))
     assert parse_data["intent"] == {"name": "nlu_fallback", "confidence": 1.0}
     assert parse_data["entities"] == [] and parse_data["text"] == ""
+
+
+def test_the_served_app_limits_bodies_without_the_api_and_answers_outages_with_503(
+        monkeypatch):
+    from sanic import Sanic
+
+    from runtime import server
+
+    monkeypatch.setattr(Sanic, "test_mode", True)  # several apps named alike in one process
+    without_api = server.configure_app([], enable_api=False, use_uvloop=False)
+    assert without_api.config.REQUEST_MAX_SIZE == 1024 * 1024
+    assert without_api.config.WEBSOCKET_MAX_SIZE == 1024 * 1024
+    with_api = server.configure_app([], enable_api=True, auth_token="t" * 30, use_uvloop=False)
+    assert with_api.config.REQUEST_MAX_SIZE > 1024 * 1024, "model uploads need Rasa's limit"
+    outage = storage_outages.StorageUnavailable("SQLTrackerStore is unavailable: down")
+    for app in (without_api, with_api):
+        handler = app.error_handler.lookup(outage, None)
+        answer = asyncio.run(handler(None, outage))
+        assert answer.status == 503
+        assert answer.body == b'{"error":"SQLTrackerStore is unavailable: down"}'
