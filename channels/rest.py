@@ -16,6 +16,7 @@ security settings").
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -55,6 +56,12 @@ class SenderRateLimit:
             full_after = self.burst / self.rate
             self._buckets = {s: (t, last) for s, (t, last) in self._buckets.items()
                              if now - last < full_after}
+
+
+def retry_after_seconds(wait: float) -> float:
+    """`wait` rounded up to a tenth of a second: a refusal never says "retry after 0 s"
+    (plain rounding did when the bucket was almost refilled)."""
+    return math.ceil(round(wait * 10, 6)) / 10
 
 
 def rest_body_problem(body: bytes, max_bytes: int) -> tuple[int, str] | None:
@@ -112,7 +119,7 @@ class RestInput(RasaRestInput):
                 if not allowed:
                     return response.json(
                         {"error": "too many messages from this sender; please slow down",
-                         "retry_after_seconds": round(wait, 1)},
+                         "retry_after_seconds": retry_after_seconds(wait)},
                         status=429, headers={"Retry-After": str(max(1, round(wait)))},
                     )
             return None

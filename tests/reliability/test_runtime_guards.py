@@ -235,6 +235,13 @@ def test_rate_limit_allows_a_burst_then_the_rate():
     assert limit.allow("a")[0] and not limit.allow("a")[0]
 
 
+def test_a_refusal_never_says_retry_after_zero_seconds():
+    assert rest_channel.retry_after_seconds(0.001) == 0.1, "almost refilled: still > 0"
+    assert rest_channel.retry_after_seconds(0.3) == 0.3
+    assert rest_channel.retry_after_seconds(0.31) == 0.4
+    assert rest_channel.retry_after_seconds(29.95) == 30.0
+
+
 def test_slash_commands_only_for_offered_buttons():
     activate(Settings())
     assert messages.slash_command_allowed('/inform{"sex": "female"}', DOMAIN)
