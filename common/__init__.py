@@ -1,2 +1,3 @@
-"""Small helpers shared by the action server and the Rasa server; they import nothing of
-either (and nothing of Rasa), so both may use them."""
+"""Small modules shared by the servers that import nothing of Rasa or of the other packages:
+button payloads as the domain writes them and as users send them (payloads.py), and the
+limits and switches read from the environment (settings.py)."""

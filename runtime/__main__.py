@@ -3,8 +3,13 @@
 scripts/run.sh, the test harness and deploy/ start the Rasa server this way instead of
 `rasa run`. Before handing over to Rasa it
 
-- installs the guards of runtime/guards.py (action-server failures and timeouts, storage
-  outages, message limits, slash commands, `GET /ready`);
+- checks that the installed Rasa is the one runtime/patches.py was written for (version and
+  each patched function's parameters; a mismatch stops the start with one line), then
+  installs the guards listed there (action-server failures and timeouts, storage outages,
+  message limits, slash commands, HTTP limits without the API);
+- for `run`, refuses Rasa's own `rest` channel: credentials.yml names channels.rest.RestInput
+  (the same webhook with body checks and a rate limit) and channels.ready.ReadyInput
+  (`GET /ready`);
 - for `run`, turns the HTTP API on only together with authentication: RASA_AUTH_TOKEN
   (a token) or JWT_SECRET (+ JWT_METHOD, default HS256) from the environment add
   `--enable-api` with that secret. Secrets go straight into Rasa's parsed arguments, never
@@ -23,6 +28,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 MIN_SECRET_CHARS = 24
 PLACEHOLDER_SECRETS = {"unset", "changeme", "change-me", "secret", "token", "rasatoken",
@@ -105,6 +111,34 @@ def check_workers(argv: Sequence[str], env: Mapping[str, str]) -> None:
         )
 
 
+# Rasa's own channels that the runtime replaces with a checked one (channels/).
+REPLACED_CHANNELS = {"rest": "channels.rest.RestInput"}
+
+
+def check_channels(argv: Sequence[str]) -> None:
+    """Stop when `rasa run` would open Rasa's own REST channel: it has none of the body
+    checks or the rate limit of channels.rest.RestInput."""
+    connector = _option_value(argv, "--connector", "")
+    if connector:
+        names, source = {connector}, "--connector"
+    else:
+        path = Path(_option_value(argv, "--credentials", "credentials.yml"))
+        if not path.is_file():
+            return  # Rasa reports a missing file itself
+        import yaml
+
+        try:
+            names, source = set(yaml.safe_load(path.read_text()) or {}), str(path)
+        except (yaml.YAMLError, TypeError, ValueError):
+            return  # Rasa reports a broken file itself
+    for name, replacement in REPLACED_CHANNELS.items():
+        if name in names:
+            raise SystemExit(
+                f"error: {source} opens Rasa's own '{name}' channel, without the runtime's "
+                f"checks; use '{replacement}' instead (as in credentials.yml)"
+            )
+
+
 def import_skops_first() -> None:
     """Import skops.io while few modules are loaded (start-up time, BENCHMARKS.md).
 
@@ -118,16 +152,28 @@ def import_skops_first() -> None:
         pass
 
 
+def patch_groups(env: Mapping[str, str]) -> tuple[str, ...]:
+    """The groups of runtime/patches.py to install: the guards, and the speed-ups unless
+    RUNTIME_SPEEDUPS says off."""
+    from runtime.patches import GUARDS, SPEEDUPS
+
+    if env.get("RUNTIME_SPEEDUPS", "on").strip().lower() in OFF:
+        return (GUARDS,)
+    return (GUARDS, SPEEDUPS)
+
+
 def install_runtime(env: Mapping[str, str]) -> None:
     """Everything this program adds to Rasa in-process: the guards, and the speed-ups unless
-    RUNTIME_SPEEDUPS says off (skops imported first, before anything imports Rasa)."""
-    import_skops_first()
-    from runtime import speedups
-    from runtime.guards import install
+    RUNTIME_SPEEDUPS says off (skops imported first, before anything imports Rasa).
 
-    install()
-    if env.get("RUNTIME_SPEEDUPS", "on").strip().lower() not in OFF:
-        speedups.install()
+    The settings come from `env`; the patches of runtime/patches.py are checked against the
+    installed Rasa first, and a mismatch stops here with one line naming the patch."""
+    import_skops_first()
+    from common.settings import Settings, activate
+    from runtime import patches
+
+    activate(Settings.from_env(env))
+    patches.install(patch_groups(env))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -137,6 +183,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if argv[:1] == ["run"]:
         argv = api_arguments(argv, os.environ)
         check_workers(argv, os.environ)
+        check_channels(argv)
 
     install_runtime(os.environ)
     sys.argv = ["rasa", *argv]

@@ -29,14 +29,12 @@ from typing import Any
 
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
-from rasa.core import processor as rasa_processor
 from rasa.core.actions.action import RemoteAction
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.nlu.utils.spacy_utils import SpacyNLP
 
 _original_validate = RemoteAction._validate_action_result
-_installed = False
 
 
 @lru_cache(maxsize=1)
@@ -139,10 +137,7 @@ def _load_spacy_once(spacy_model_name: str) -> Any:
 
 
 def install() -> None:
-    """Install the speed-ups (idempotent)."""
-    global _installed
-    if not _installed:
-        RemoteAction._validate_action_result = _validate_action_result
-        rasa_processor.DaskGraphRunner = SequentialGraphRunner
-        SpacyNLP.load_model = staticmethod(_load_spacy_once)
-        _installed = True
+    """Install the speed-ups (idempotent), through the checked table of runtime/patches.py."""
+    from runtime import patches
+
+    patches.install((patches.SPEEDUPS,))

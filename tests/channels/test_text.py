@@ -99,7 +99,8 @@ ALL_ENV = {
 def test_without_platform_variables_only_the_base_channels():
     result = build(BASE, PLATFORMS, {})
     assert result.enabled == [] and result.incomplete == {}
-    assert set(yaml.safe_load(result.text)) == {"rest", "channels.socketio.SocketIOInput"}
+    assert set(yaml.safe_load(result.text)) == {
+        "channels.rest.RestInput", "channels.ready.ReadyInput", "channels.socketio.SocketIOInput"}
 
 
 def test_all_platforms_with_placeholders_never_secrets():
@@ -132,8 +133,9 @@ def test_rasa_reads_the_generated_file_and_builds_every_channel(tmp_path, monkey
     out.write_text(build(BASE, PLATFORMS, ALL_ENV).text)
     channels = create_http_input_channels(None, str(out))
     by_name = {c.name(): c for c in channels}
-    assert set(by_name) == {"rest", "socketio", "telegram", "facebook", "slack", "twilio",
-                            "callback"}
+    assert set(by_name) == {"rest", "ready", "socketio", "telegram", "facebook", "slack",
+                            "twilio", "callback"}
+    assert type(by_name["rest"]).__module__ == "channels.rest", "the checked REST channel"
     assert type(by_name["telegram"]).__module__ == "channels.telegram"
     assert by_name["telegram"].secret_token == "tg-secret-value"
     assert by_name["slack"].slack_signing_secret == "slack-secret-value"

@@ -12,9 +12,9 @@ import time
 
 import pytest
 
+from common.settings import Settings
 from harness.domain import load_domain
 from harness.faults import HangingServer
-from runtime.settings import Settings
 from tests.reliability.support import (
     FORM_ANSWERS,
     FORM_TRIGGER,

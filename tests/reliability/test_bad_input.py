@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from common.payloads import as_sent
-from runtime.settings import Settings
+from common.settings import Settings
 from tests.reliability.support import (
     FORM_TRIGGER,
     domain_responses,

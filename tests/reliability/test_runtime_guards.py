@@ -23,11 +23,12 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from channels import rest as rest_channel
+from common.settings import Settings, activate
 from harness.domain import load_domain
 from harness.net import free_port
-from runtime import guards
+from runtime import action_failures, messages, storage_outages
 from runtime.__main__ import api_arguments, check_workers
-from runtime.settings import Settings
 
 APOLOGY = "Sorry, the calculator is away."
 DOMAIN = Domain.from_dict({
@@ -68,15 +69,15 @@ def _mid_form_tracker() -> DialogueStateTracker:
 
 def _run(action: str, url: str, tracker, turn=None, timeout=1.0):
     async def go():
-        token = guards._TURN.set(turn)
+        token = action_failures.TURN.set(turn)
         try:
-            return await guards._guarded_remote_run(
+            return await action_failures.guarded_remote_run(
                 RemoteAction(action, EndpointConfig(url=url)), CollectingOutputChannel(), NLG,
                 tracker, DOMAIN)
         finally:
-            guards._TURN.reset(token)
+            action_failures.TURN.reset(token)
 
-    guards.SETTINGS = Settings(action_timeout=timeout)
+    activate(Settings(action_timeout=timeout))
     return asyncio.run(go())
 
 
@@ -97,9 +98,9 @@ def test_hanging_action_server_is_given_up_after_the_timeout():
     async def scenario():
         server = await asyncio.start_server(lambda r, w: asyncio.sleep(3600), "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
-        guards.SETTINGS = Settings(action_timeout=0.5)
+        activate(Settings(action_timeout=0.5))
         started = time.monotonic()
-        events = await guards._guarded_remote_run(
+        events = await action_failures.guarded_remote_run(
             RemoteAction("action_compute", EndpointConfig(url=f"http://127.0.0.1:{port}/")),
             CollectingOutputChannel(), NLG, _tracker(UserUttered("hi")), DOMAIN)
         server.close()
@@ -124,13 +125,13 @@ def test_form_validation_failure_always_resets_the_requested_slot():
         ActiveLoop("profile_form"), SlotSet("requested_slot", "sex"), SlotSet("age", 30.0),
         ActionExecuted("action_listen"), UserUttered("hmm"),
     )
-    assert guards.undo_form_slots_of_this_turn(tracker, DOMAIN, "profile_form", True) == [
+    assert action_failures.undo_form_slots_of_this_turn(tracker, DOMAIN, "profile_form", True) == [
         SlotSet("sex", None)]
-    assert guards.undo_form_slots_of_this_turn(tracker, DOMAIN, "profile_form") == []
+    assert action_failures.undo_form_slots_of_this_turn(tracker, DOMAIN, "profile_form") == []
 
 
 def test_after_one_failure_the_turn_skips_the_action_server_and_apologises_once():
-    turn = guards._Turn(action_server_failed=True, apology_queued=True)
+    turn = action_failures.Turn(action_server_failed=True, apology_queued=True)
     events = _run("action_compute", "http://192.0.2.1:9/webhook",  # never contacted
                   _tracker(UserUttered("hi")), turn=turn, timeout=30)
     assert [type(e) for e in events] == [FollowupAction]
@@ -151,9 +152,9 @@ def test_a_rejection_by_the_action_server_still_reaches_rasa():
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]
-        guards.SETTINGS = Settings(action_timeout=5)
+        activate(Settings(action_timeout=5))
         try:
-            await guards._guarded_remote_run(
+            await action_failures.guarded_remote_run(
                 RemoteAction("validate_profile_form",
                              EndpointConfig(url=f"http://127.0.0.1:{port}/webhook")),
                 CollectingOutputChannel(), NLG, _mid_form_tracker(), DOMAIN)
@@ -176,18 +177,19 @@ def test_tracker_store_errors_are_raised_not_hidden_in_memory():
             raise ConnectionError("database is down")
 
     store = FailSafeTrackerStore(Broken(DOMAIN))
-    store.on_tracker_store_retrieve_error = lambda e: guards._raise_storage_unavailable(store, e)
-    store.on_tracker_store_error = lambda e: guards._raise_storage_unavailable(store, e)
-    with pytest.raises(guards.StorageUnavailable, match="Broken is unavailable: database"):
+    unavailable = storage_outages.raise_storage_unavailable
+    store.on_tracker_store_retrieve_error = lambda e: unavailable(store, e)
+    store.on_tracker_store_error = lambda e: unavailable(store, e)
+    with pytest.raises(storage_outages.StorageUnavailable, match="Broken is unavailable: database"):
         asyncio.run(store.retrieve("x"))
-    with pytest.raises(guards.StorageUnavailable):
+    with pytest.raises(storage_outages.StorageUnavailable):
         asyncio.run(store.save(_tracker()))
     assert store._fallback_tracker_store is None, "nothing went to an in-memory store"
 
 
 def test_sql_connections_are_checked_before_use():
-    assert guards._engine_kwargs("sqlite:///x.db")["pool_pre_ping"] is True
-    kwargs = guards._engine_kwargs("postgresql://u@h/db")
+    assert storage_outages.engine_kwargs("sqlite:///x.db")["pool_pre_ping"] is True
+    kwargs = storage_outages.engine_kwargs("postgresql://u@h/db")
     assert kwargs["pool_pre_ping"] is True and "pool_size" in kwargs
 
 
@@ -195,10 +197,10 @@ def test_sql_connections_are_checked_before_use():
 
 
 def test_clean_text_drops_control_characters_and_lone_surrogates():
-    assert guards.clean_text("hi\x00\x07 there\x1b") == "hi there"
-    assert guards.clean_text("line\nnext\ttab") == "line\nnext\ttab"
-    assert guards.clean_text("ok \ud800") == "ok \ufffd"
-    assert guards.clean_text("💪 كم") == "💪 كم"
+    assert messages.clean_text("hi\x00\x07 there\x1b") == "hi there"
+    assert messages.clean_text("line\nnext\ttab") == "line\nnext\ttab"
+    assert messages.clean_text("ok \ud800") == "ok \ufffd"
+    assert messages.clean_text("💪 كم") == "💪 كم"
 
 
 BODIES = {
@@ -219,13 +221,13 @@ BODIES = {
 @pytest.mark.parametrize("name", BODIES)
 def test_rest_body_checks(name):
     body, status = BODIES[name]
-    problem = guards.rest_body_problem(body, max_bytes=50_000)
+    problem = rest_channel.rest_body_problem(body, max_bytes=50_000)
     assert (problem[0] if problem else None) == status
 
 
 def test_rate_limit_allows_a_burst_then_the_rate():
     now = [0.0]
-    limit = guards.SenderRateLimit(per_minute=60, burst=3, clock=lambda: now[0])
+    limit = rest_channel.SenderRateLimit(per_minute=60, burst=3, clock=lambda: now[0])
     assert [limit.allow("a")[0] for _ in range(4)] == [True, True, True, False]
     assert limit.allow("b")[0], "other senders have their own bucket"
     allowed, wait = limit.allow("a")
@@ -234,23 +236,30 @@ def test_rate_limit_allows_a_burst_then_the_rate():
     assert limit.allow("a")[0] and not limit.allow("a")[0]
 
 
+def test_a_refusal_never_says_retry_after_zero_seconds():
+    assert rest_channel.retry_after_seconds(0.001) == 0.1, "almost refilled: still > 0"
+    assert rest_channel.retry_after_seconds(0.3) == 0.3
+    assert rest_channel.retry_after_seconds(0.31) == 0.4
+    assert rest_channel.retry_after_seconds(29.95) == 30.0
+
+
 def test_slash_commands_only_for_offered_buttons():
-    guards.SETTINGS = Settings()
-    assert guards.slash_command_allowed('/inform{"sex": "female"}', DOMAIN)
-    assert not guards.slash_command_allowed('/inform{"age": -5}', DOMAIN)
-    assert not guards.slash_command_allowed("/goodbye", DOMAIN)
-    assert guards.slash_command_allowed(" /greet ", DOMAIN), "the widget's opening message"
-    assert not guards.slash_command_allowed('/greet{"age": 3}', DOMAIN)
+    activate(Settings())
+    assert messages.slash_command_allowed('/inform{"sex": "female"}', DOMAIN)
+    assert not messages.slash_command_allowed('/inform{"age": -5}', DOMAIN)
+    assert not messages.slash_command_allowed("/goodbye", DOMAIN)
+    assert messages.slash_command_allowed(" /greet ", DOMAIN), "the widget's opening message"
+    assert not messages.slash_command_allowed('/greet{"age": 3}', DOMAIN)
     offered = _tracker(BotUttered("Pick", {"buttons": [{"title": "x", "payload": "/goodbye"}]}))
-    assert guards.slash_command_allowed("/goodbye", DOMAIN, offered)
+    assert messages.slash_command_allowed("/goodbye", DOMAIN, offered)
     answered = _tracker(BotUttered("Pick", {"buttons": [{"title": "x", "payload": "/goodbye"}]}),
                         UserUttered("no"))
-    assert not guards.slash_command_allowed("/goodbye", DOMAIN, answered)
-    guards.SETTINGS = Settings(slash_commands="all")
-    assert guards.slash_command_allowed("/goodbye", DOMAIN)
-    guards.SETTINGS = Settings(slash_commands="none")
-    assert not guards.slash_command_allowed('/inform{"sex": "female"}', DOMAIN)
-    guards.SETTINGS = Settings()
+    assert not messages.slash_command_allowed("/goodbye", DOMAIN, answered)
+    activate(Settings(slash_commands="all"))
+    assert messages.slash_command_allowed("/goodbye", DOMAIN)
+    activate(Settings(slash_commands="none"))
+    assert not messages.slash_command_allowed('/inform{"sex": "female"}', DOMAIN)
+    activate(Settings())
 
 
 def test_slash_commands_for_the_entity_buttons_of_the_domain():
@@ -260,15 +269,15 @@ def test_slash_commands_for_the_entity_buttons_of_the_domain():
     domain = load_domain()
     sex = domain.responses["utter_ask_magnesium_profile_form_sex"][0]["buttons"]
     assert sex[0]["payload"] == '/inform_profile{{"sex": "female"}}', "as written in the file"
-    guards.SETTINGS = Settings()
+    activate(Settings())
     for clicked in ('/inform_profile{"sex": "female"}', '/inform_profile{"sex": "male"}',
                     '/inform_profile{"life_stage": "pregnant"}',
                     '/inform_profile{"life_stage": "lactating"}', "/inform_not_pregnant"):
-        assert guards.slash_command_allowed(clicked, domain), clicked
+        assert messages.slash_command_allowed(clicked, domain), clicked
     for unknown in ('/inform_profile{"sex": "other"}', '/inform_profile{"age": -5}',
                     '/inform_profile{"sex": "female", "age": 3}', "/inform_profile",
                     '/inform_profile{{"sex": "female"}}'):
-        assert not guards.slash_command_allowed(unknown, domain), unknown
+        assert not messages.slash_command_allowed(unknown, domain), unknown
 
 
 def test_settings_from_environment():
@@ -351,7 +360,27 @@ def test_a_failing_nlu_pipeline_means_not_understood():
         def _parse_message_with_graph(self, message, tracker, only_output_properties):
             raise ValueError("Found array with 0 feature(s)")
 
-    guards.SETTINGS = Settings()
-    parse_data = asyncio.run(guards._guarded_parse_message(Processor(), UserMessage("")))
+    activate(Settings())
+    parse_data = asyncio.run(messages.guarded_parse_message(Processor(), UserMessage("")))
     assert parse_data["intent"] == {"name": "nlu_fallback", "confidence": 1.0}
     assert parse_data["entities"] == [] and parse_data["text"] == ""
+
+
+def test_the_served_app_limits_bodies_without_the_api_and_answers_outages_with_503(
+        monkeypatch):
+    from sanic import Sanic
+
+    from runtime import server
+
+    monkeypatch.setattr(Sanic, "test_mode", True)  # several apps named alike in one process
+    without_api = server.configure_app([], enable_api=False, use_uvloop=False)
+    assert without_api.config.REQUEST_MAX_SIZE == 1024 * 1024
+    assert without_api.config.WEBSOCKET_MAX_SIZE == 1024 * 1024
+    with_api = server.configure_app([], enable_api=True, auth_token="t" * 30, use_uvloop=False)
+    assert with_api.config.REQUEST_MAX_SIZE > 1024 * 1024, "model uploads need Rasa's limit"
+    outage = storage_outages.StorageUnavailable("SQLTrackerStore is unavailable: down")
+    for app in (without_api, with_api):
+        handler = app.error_handler.lookup(outage, None)
+        answer = asyncio.run(handler(None, outage))
+        assert answer.status == 503
+        assert answer.body == b'{"error":"SQLTrackerStore is unavailable: down"}'

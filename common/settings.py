@@ -1,4 +1,5 @@
-"""Limits and switches of the runtime guards, each read from one environment variable.
+"""Limits and switches of the Rasa server (its runtime guards and channels), each read from
+one environment variable.
 
 Every value has a safe default, so nothing has to be set for `make run`. README section
 "Reliability and security settings" lists them for operators.
@@ -68,3 +69,18 @@ class Settings:
                 if m.strip()
             ),
         )
+
+
+_active: Settings | None = None
+
+
+def activate(settings: Settings) -> Settings:
+    """Make these the settings in force (`python -m runtime` does, from the environment)."""
+    global _active
+    _active = settings
+    return settings
+
+
+def active() -> Settings:
+    """The settings in force: those activated, else read once from the environment."""
+    return _active if _active is not None else activate(Settings.from_env())

@@ -1,0 +1,227 @@
+"""Every change the runtime makes inside Rasa, in one table, checked before it is made.
+
+Each `Patch` names its target (module, attribute), the replacement ("module:name") and why.
+`install()` first checks that the installed packages are the versions the replacements
+were written for (`WRITTEN_FOR`) and that every target still has the call shape it had
+then; any mismatch stops the start with one line naming the patch, before anything is
+changed. A replacement wraps the original and calls it inside, so a target that moved or
+changed its parameters would otherwise fail later, mid-conversation, or be called wrongly.
+
+What is recorded per target is its call shape: the parameter names, their order and kinds,
+and which have defaults (`call_shape`), not annotations or default values. That is the
+contract a wrapper depends on, it reads plainly in the table, and it does not change with
+how annotations are rendered or with defaults computed at import (`configure_app`'s
+`conversation_id` is a fresh uuid on every start). Changes inside a function body are what
+the exact version check is for; a few replacements also read private attributes of their
+target's objects, listed in `uses` and looked for in the target's source. Upgrading Rasa:
+change `WRITTEN_FOR`, then re-read each target below and update its entry (the test
+tests/reliability/test_patches.py lists every mismatch).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+# Packages whose internals are patched, and the versions the patches were written for.
+WRITTEN_FOR = {"rasa": "3.6.21"}
+
+GUARDS = "guards"
+SPEEDUPS = "speedups"
+
+
+@dataclass(frozen=True)
+class Patch:
+    module: str  # where the target lives
+    attribute: str  # "Class.method" or a module-level name
+    replacement: str  # "module:name" of what is put in its place
+    why: str
+    shape: str  # call_shape() of the target as written for
+    group: str = GUARDS  # GUARDS always; SPEEDUPS unless RUNTIME_SPEEDUPS=off
+    uses: tuple[str, ...] = ()  # private names of the target the replacement relies on
+
+    @property
+    def target(self) -> str:
+        return f"{self.module}.{self.attribute}"
+
+
+_A = "rasa.core.actions.action"
+_P = "rasa.core.processor"
+_T = "rasa.core.tracker_store"
+
+PATCHES: tuple[Patch, ...] = (
+    # runtime/action_failures.py
+    Patch(_A, "RemoteAction.run", "runtime.action_failures:guarded_remote_run",
+          "a time limit for custom actions, an apology instead of silence on failure",
+          "(self, output_channel, nlg, tracker, domain)"),
+    Patch(_P, "MessageProcessor.execute_side_effects",
+          "runtime.action_failures:side_effects_noting_apology",
+          "notes that the apology really went out",
+          "(self, events, tracker, output_channel)"),
+    Patch(_P, "MessageProcessor._run_prediction_loop",
+          "runtime.action_failures:prediction_loop_then_apology",
+          "sends an apology whose events Rasa dropped (a rejected form)",
+          "(self, output_channel, tracker)"),
+    Patch(_P, "MessageProcessor.__init__", "runtime.action_failures:processor_init",
+          "a circuit break ends the turn with action_listen, so the next message is answered",
+          "(self, model_path, tracker_store, lock_store, generator, action_endpoint=…, "
+          "max_number_of_predictions=…, on_circuit_break=…, http_interpreter=…)"),
+    # runtime/messages.py
+    Patch("rasa.core.agent", "Agent.handle_message", "runtime.messages:guarded_handle_message",
+          "cleans text, limits its length, answers storage outages",
+          "(self, message)"),
+    Patch(_P, "MessageProcessor.parse_message", "runtime.messages:guarded_parse_message",
+          "slash commands only for offered buttons; a failing NLU component means fallback",
+          "(self, message, tracker=…, only_output_properties=…)"),
+    # runtime/storage_outages.py
+    Patch(_T, "FailSafeTrackerStore.on_tracker_store_error",
+          "runtime.storage_outages:raise_storage_unavailable",
+          "a failed save is an error the user hears of, not a switch to memory",
+          "(self, error)"),
+    Patch(_T, "FailSafeTrackerStore.on_tracker_store_retrieve_error",
+          "runtime.storage_outages:raise_storage_unavailable",
+          "a failed read is an error the user hears of, not a new conversation in memory",
+          "(self, error)"),
+    Patch(_T, "create_engine_kwargs", "runtime.storage_outages:engine_kwargs",
+          "SQL connections checked before use, so a database restart needs no Rasa restart",
+          "(url)"),
+    # runtime/server.py
+    Patch("rasa.core.run", "configure_app", "runtime.server:configure_app",
+          "1 MiB request limit without the API; storage outages in API calls answer 503",
+          "(input_channels=…, cors=…, auth_token=…, enable_api=…, response_timeout=…, "
+          "jwt_secret=…, jwt_private_key=…, jwt_method=…, route=…, port=…, endpoints=…, "
+          "log_file=…, conversation_id=…, use_syslog=…, syslog_address=…, syslog_port=…, "
+          "syslog_protocol=…, request_timeout=…, server_listeners=…, use_uvloop=…, "
+          "keep_alive_timeout=…)"),
+    # runtime/speedups.py
+    Patch(_A, "RemoteAction._validate_action_result", "runtime.speedups:_validate_action_result",
+          "one prepared JSON-schema validator instead of re-checking the schema per reply",
+          "(self, result)", SPEEDUPS),
+    Patch(_P, "DaskGraphRunner", "runtime.speedups:SequentialGraphRunner",
+          "predictions run the model graph in a fixed order instead of through dask",
+          "(graph_schema, model_storage, execution_context, hooks=…)", SPEEDUPS,
+          uses=("self._graph_schema", "self._instantiated_nodes")),
+    Patch("rasa.nlu.utils.spacy_utils", "SpacyNLP.load_model",
+          "runtime.speedups:_load_spacy_once",
+          "both SpacyNLP nodes share one loaded spaCy pipeline",
+          "(spacy_model_name)", SPEEDUPS),
+)
+
+
+class _Default:
+    def __repr__(self) -> str:
+        return "…"
+
+
+_DEFAULT = _Default()
+
+
+def call_shape(obj: Any) -> str:
+    """`obj`'s signature without annotations and with every default shown as "…"."""
+    signature = inspect.signature(obj)
+    parameters = [
+        p.replace(annotation=inspect.Parameter.empty,
+                  default=inspect.Parameter.empty if p.default is p.empty else _DEFAULT)
+        for p in signature.parameters.values()
+    ]
+    return str(signature.replace(parameters=parameters,
+                                 return_annotation=inspect.Signature.empty))
+
+
+def _owner_and_name(patch: Patch) -> tuple[Any, str]:
+    owner: Any = importlib.import_module(patch.module)
+    *path, name = patch.attribute.split(".")
+    for part in path:
+        owner = getattr(owner, part)
+    return owner, name
+
+
+_originals: dict[str, Any] = {}  # target -> what was there before this module changed it
+
+
+def original(patch: Patch) -> Any:
+    """What the target is in Rasa (before `install`, if it has run)."""
+    if patch.target in _originals:
+        return _originals[patch.target]
+    owner, name = _owner_and_name(patch)
+    return getattr(owner, name)
+
+
+def installed_version(package: str) -> str:
+    return metadata.version(package)
+
+
+def version_problem() -> str | None:
+    for package, version in WRITTEN_FOR.items():
+        try:
+            found = installed_version(package)
+        except metadata.PackageNotFoundError:
+            found = "none"
+        if found != version:
+            return (f"the runtime's patches (runtime/patches.py) were written for {package} "
+                    f"{version}, but {package} {found} is installed; install the locked "
+                    f"versions (make install) or review every patch for {package} {found}")
+    return None
+
+
+def patch_problem(patch: Patch) -> str | None:
+    """Why `patch` does not fit the installed package, or None when it does."""
+    package = patch.module.split(".")[0]
+    if package not in WRITTEN_FOR:
+        return f"{package} is patched but has no version in WRITTEN_FOR"
+    try:
+        target = original(patch)
+    except (ImportError, AttributeError) as error:
+        return f"the target is missing ({type(error).__name__}: {error})"
+    try:
+        shape = call_shape(target)
+    except (TypeError, ValueError) as error:
+        return f"the target has no readable signature ({error})"
+    if shape != patch.shape:
+        return f"the target's parameters are {shape}, the patch was written for {patch.shape}"
+    if patch.uses:
+        try:
+            source = inspect.getsource(target)
+        except (OSError, TypeError):
+            source = ""
+        missing = [name for name in patch.uses if name not in source]
+        if missing:
+            return f"the target no longer has {', '.join(missing)}"
+    return None
+
+
+def check(groups: tuple[str, ...] = (GUARDS, SPEEDUPS)) -> None:
+    """Stop (SystemExit, one line) unless every patch of `groups` fits the installed Rasa."""
+    problem = version_problem()
+    if problem:
+        raise SystemExit(f"error: {problem}")
+    for patch in PATCHES:
+        if patch.group in groups:
+            problem = patch_problem(patch)
+            if problem:
+                raise SystemExit(
+                    f"error: runtime patch of {patch.target} ({patch.why}) does not fit the "
+                    f"installed {patch.module.split('.')[0]}: {problem}. See runtime/patches.py."
+                )
+
+
+def _replacement(patch: Patch) -> Any:
+    module, name = patch.replacement.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def install(groups: tuple[str, ...]) -> None:
+    """Check, then install every patch of `groups` not installed yet."""
+    check(groups)
+    for patch in PATCHES:
+        if patch.group not in groups or patch.target in _originals:
+            continue
+        owner, name = _owner_and_name(patch)
+        replacement = _replacement(patch)
+        if isinstance(inspect.getattr_static(owner, name), staticmethod):
+            replacement = staticmethod(replacement)
+        _originals[patch.target] = getattr(owner, name)
+        setattr(owner, name, replacement)
