@@ -2,9 +2,12 @@
 
 Modules (importing this package is cheap: nothing here imports spaCy or Rasa):
 
-* :mod:`nlu.vocab`      - purely linguistic pattern words owned by this package (age phrases,
-                          sex and life-stage words, number-phrase grammar words) and thin
-                          adapters over the nutrition core's vocabularies (foods, units,
+* :mod:`nlu.vocab`      - purely linguistic pattern words of amounts owned by this package
+                          (number-phrase grammar words, unit words that are everyday nouns,
+                          nutrient words, false friends);
+* :mod:`nlu.vocab_person` - purely linguistic words about the person (age phrases, sex and
+                          life-stage words, negation of a life stage);
+* :mod:`nlu.vocab_core` - thin adapters over the nutrition core's vocabularies (foods, units,
                           supplement forms, medications, number words);
 * :mod:`nlu.patterns`   - deterministic entity-ruler and context patterns generated from those;
 * :mod:`nlu.components` - the registered custom spaCy components (importing it registers them);

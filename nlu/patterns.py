@@ -39,7 +39,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from nlu import vocab
+from nlu import vocab, vocab_core, vocab_person
 
 Tokenize = Callable[[str], list[str]]
 Spec = dict[str, Any]
@@ -59,7 +59,7 @@ VULGAR_FRACTIONS = (
 
 def number_regex() -> str:
     """Regex (on LOWER) for one number token: digits, fractions, "½", number words."""
-    words = "|".join(re.escape(w) for w in vocab.number_words())
+    words = "|".join(re.escape(w) for w in vocab_core.number_words())
     return (
         r"^(?:\d+(?:[.,]\d+)*|\.\d+|\d+/\d+|\d*[" + VULGAR_FRACTIONS + r"]" r"|(?:" + words + r"))$"
     )
@@ -178,11 +178,11 @@ def _unit_token_forms(tokenize: Tokenize) -> tuple[list[str], list[tuple[str, ..
 
     A trailing full stop ("oz.") is left out: it stays outside the entity.
     """
-    sizes = vocab.size_unit_names()
+    sizes = vocab_core.size_unit_names()
     single: set[str] = set()
     multi: set[tuple[str, ...]] = set()
     size_words: set[str] = set()
-    for surface, unit in vocab.unit_surfaces().items():
+    for surface, unit in vocab_core.unit_surfaces().items():
         for variant in _surface_variants(surface):
             tokens = [t.lower() for t in tokenize(variant)]
             while len(tokens) > 1 and tokens[-1] == ".":
@@ -269,17 +269,17 @@ def age_patterns() -> list[Pattern]:
 
     for phrase in age_number_phrases():
         n = "N" * len(phrase)
-        for after in vocab.AGE_YEARS_AFTER:
+        for after in vocab_person.AGE_YEARS_AFTER:
             add([*phrase, *_seq(after)], f"years:{n}{'W' * len(after)}")
-        for after in vocab.AGE_MONTHS_AFTER:
+        for after in vocab_person.AGE_MONTHS_AFTER:
             add([*phrase, *_seq(after)], f"months:{n}{'W' * len(after)}")
-        for before in vocab.AGE_BEFORE:
+        for before in vocab_person.AGE_BEFORE:
             add([*_seq(before), *phrase], f"years:{'W' * len(before)}{n}")
     # decades: "in my fifties", "in her early 60s", "in my mid-forties"
-    lead = [{"LOWER": "in"}, _in(vocab.DECADE_POSSESSIVES)]
-    decade_word = [_in(vocab.DECADE_WORDS)]
-    decade_number = [_in(str(v) for v in range(10, 100, 10)), _in(vocab.DECADE_SUFFIXES)]
-    modifier = _in(vocab.DECADE_MODIFIERS)
+    lead = [{"LOWER": "in"}, _in(vocab_person.DECADE_POSSESSIVES)]
+    decade_word = [_in(vocab_person.DECADE_WORDS)]
+    decade_number = [_in(str(v) for v in range(10, 100, 10)), _in(vocab_person.DECADE_SUFFIXES)]
+    modifier = _in(vocab_person.DECADE_MODIFIERS)
     for decade, droles in ((decade_word, "D"), (decade_number, "DW")):
         for mod, mroles in (([], ""), ([modifier], "M"), ([modifier, _in(vocab.HYPHENS)], "MW")):
             add([*lead, *mod, *decade], f"decade:WW{mroles}{droles}")
@@ -304,16 +304,16 @@ def _optional(source: Callable[[], Any], what: str, problems: list[str]) -> Any:
 def word_patterns(tokenize: Tokenize) -> tuple[list[Pattern], list[str]]:
     """Patterns of the ``entity_ruler`` (everything but foods), sorted; plus problems."""
     problems: list[str] = []
-    supplements = _optional(vocab.supplement_surfaces, "supplement forms", problems)
-    medications = _optional(vocab.medication_surfaces, "medications", problems)
-    sexes = {w: sex for sex, words in vocab.SEX_WORDS.items() for w in words}
-    sexes.update({" ".join(p): sex for sex, ps in vocab.SEX_PHRASES.items() for p in ps})
+    supplements = _optional(vocab_core.supplement_surfaces, "supplement forms", problems)
+    medications = _optional(vocab_core.medication_surfaces, "medications", problems)
+    sexes = {w: sex for sex, words in vocab_person.SEX_WORDS.items() for w in words}
+    sexes.update({" ".join(p): sex for sex, ps in vocab_person.SEX_PHRASES.items() for p in ps})
 
     patterns: list[Pattern] = []
     patterns += amount_patterns(tokenize)
     patterns += age_patterns()
     patterns += _phrases("SEX", sexes)
-    patterns += _table_phrases("LIFE_STAGE", vocab.LIFE_STAGE_PHRASES)
+    patterns += _table_phrases("LIFE_STAGE", vocab_person.LIFE_STAGE_PHRASES)
     patterns += _table_phrases("NUTRIENT", vocab.NUTRIENT_WORDS)
     patterns += _phrases("SUPPLEMENT_FORM", supplements)
     patterns += _phrases(
@@ -339,8 +339,8 @@ def _foods_sharing_words(word_patterns: list[Pattern]) -> list[Pattern]:
     take "whole" away from "2 whole wheat tortillas". Copied into the word ruler, such a
     food competes on length there, and the longer match wins.
     """
-    words: set[str] = set(vocab.unit_surfaces()) | set(vocab.FRACTION_WORDS)
-    words |= set(vocab.number_words())
+    words: set[str] = set(vocab_core.unit_surfaces()) | set(vocab.FRACTION_WORDS)
+    words |= set(vocab_core.number_words())
     for pattern in word_patterns:
         if isinstance(pattern["pattern"], str) and pattern["label"] != "BLOCK":
             words.update(pattern["pattern"].split())
@@ -355,7 +355,7 @@ def _foods_sharing_words(word_patterns: list[Pattern]) -> list[Pattern]:
 def all_food_patterns() -> tuple[list[Pattern], list[str]]:
     """Patterns of the ``food_ruler``, sorted; plus problems (missing table, conflicts)."""
     problems: list[str] = []
-    foods = _optional(vocab.food_surfaces, "foods", problems)
+    foods = _optional(vocab_core.food_surfaces, "foods", problems)
     patterns, conflicts = food_patterns(foods)
     return sort_patterns(patterns), problems + conflicts
 
@@ -405,21 +405,24 @@ def context_data(
     """
     single_units, _multi_units, size_words = _unit_token_forms(tokenize)
     rules: list[dict[str, Any]] = []
-    for before in vocab.AGE_CONTEXT_BEFORE:
+    for before in vocab_person.AGE_CONTEXT_BEFORE:
         rules.append({"label": "AGE", "before": _alternatives(before)})
-    for verb in vocab.AGE_PERSON_VERBS:
-        rules.append({"label": "AGE", "before": _alternatives((vocab.AGE_PERSON_WORDS, *verb))})
-    rules.append({"label": "AGE", "before": _alternatives((vocab.AGE_OF_WORDS, "of"))})
+    for verb in vocab_person.AGE_PERSON_VERBS:
+        person_before = _alternatives((vocab_person.AGE_PERSON_WORDS, *verb))
+        rules.append({"label": "AGE", "before": person_before})
+    rules.append({"label": "AGE", "before": _alternatives((vocab_person.AGE_OF_WORDS, "of"))})
     rules.append(
         {
             "label": "SEX",
-            "before": _alternatives((vocab.SEX_LABEL_WORDS, vocab.SEX_LABEL_SEPARATORS)),
+            "before": _alternatives(
+                (vocab_person.SEX_LABEL_WORDS, vocab_person.SEX_LABEL_SEPARATORS)
+            ),
         }
     )
     rules.append(
         {
             "label": "LIFE_STAGE",
-            "before": _alternatives((vocab.EXPECTING_CONTEXT_BEFORE,)),
+            "before": _alternatives((vocab_person.EXPECTING_CONTEXT_BEFORE,)),
             "word": "expecting",
             "id": "pregnant",
         }
@@ -432,16 +435,16 @@ def context_data(
     return {
         "context_rules": sorted(rules, key=dumps),
         "number_patterns": sort_patterns(numbers),
-        "not_age_next": sorted(set(vocab.NOT_AGE_NEXT) | set(single_units)),
+        "not_age_next": sorted(set(vocab_person.NOT_AGE_NEXT) | set(single_units)),
         "needs_food_units": sorted(set(size_words) | {"whole", "each", "item", "items"}),
         "ambiguous_unit_words": sorted(set(single_units) & set(vocab.AMBIGUOUS_UNIT_WORDS)),
-        "sex_letters": dict(sorted(vocab.SEX_LETTERS.items())),
-        "short_answer_fillers": sorted(vocab.SHORT_ANSWER_FILLERS),
-        "negation_words": sorted(vocab.NEGATION_WORDS),
-        "negation_window": vocab.NEGATION_WINDOW,
-        "expecting_next_ok": sorted(vocab.EXPECTING_NEXT_OK),
-        "expecting_next_a_ok": sorted(vocab.EXPECTING_NEXT_A_OK),
+        "sex_letters": dict(sorted(vocab_person.SEX_LETTERS.items())),
+        "short_answer_fillers": sorted(vocab_person.SHORT_ANSWER_FILLERS),
+        "negation_words": sorted(vocab_person.NEGATION_WORDS),
+        "negation_window": vocab_person.NEGATION_WINDOW,
+        "expecting_next_ok": sorted(vocab_person.EXPECTING_NEXT_OK),
+        "expecting_next_a_ok": sorted(vocab_person.EXPECTING_NEXT_A_OK),
         "food_forms_by_lemma": food_forms or {},
-        "age_years_min": vocab.AGE_YEARS_MIN,
-        "age_years_max": vocab.AGE_YEARS_MAX,
+        "age_years_min": vocab_person.AGE_YEARS_MIN,
+        "age_years_max": vocab_person.AGE_YEARS_MAX,
     }
