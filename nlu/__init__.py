@@ -9,7 +9,8 @@ Modules (importing this package is cheap: nothing here imports spaCy or Rasa):
                           life-stage words, negation of a life stage);
 * :mod:`nlu.vocab_core` - thin adapters over the nutrition core's vocabularies (foods, units,
                           supplement forms, medications, number words);
-* :mod:`nlu.patterns`   - deterministic entity-ruler and context patterns generated from those;
+* :mod:`nlu.patterns`   - deterministic entity-ruler and food patterns generated from those;
+* :mod:`nlu.context_patterns` - the data of the context-rule component, generated likewise;
 * :mod:`nlu.components` - the registered custom spaCy components (importing it registers them);
 * :mod:`nlu.build_pipeline` - ``python -m nlu.build_pipeline`` builds ``build/spacy_pipeline``;
 * :mod:`nlu.normalise`  - spaCy ``Doc`` -> normalised Rasa-style entity dicts;

@@ -1,6 +1,6 @@
 """Generate the entity patterns, deterministically, from the project's data.
 
-Three pattern sets are produced:
+Three pattern sets are produced (the first two here):
 
 * **word patterns** for the ``entity_ruler`` (phrase matching on LOWER plus token patterns):
   SUPPLEMENT_FORM, MEDICATION, SEX, LIFE_STAGE and NUTRIENT names as phrase patterns,
@@ -10,9 +10,8 @@ Three pattern sets are produced:
 * **food patterns** for the ``food_ruler`` (phrase matching on LEMMA, so "almonds",
   "Almond" and "pumpkin seed" all hit): every food name, synonym and plural, plus a spaced
   version of hyphenated names ("black eyed peas");
-* **context data** for the custom ``nlu_context_entities`` component: patterns whose entity
-  is only part of the match ("I'm 54": the entity is "54"), the number-phrase grammar used
-  for counts ("2 bananas") and bare-number answers, and a few word lists.
+* **context data** for the custom ``nlu_context_entities`` component, built in
+  :mod:`nlu.context_patterns` from the number phrases and unit forms made here.
 
 Entity ids carry what the normaliser needs:
 
@@ -173,7 +172,7 @@ def _table_phrases(label: str, table: dict[str, tuple[tuple[str, ...], ...]]) ->
     return _phrases(label, {" ".join(p): ent_id for ent_id, ps in table.items() for p in ps})
 
 
-def _unit_token_forms(tokenize: Tokenize) -> tuple[list[str], list[tuple[str, ...]], list[str]]:
+def unit_token_forms(tokenize: Tokenize) -> tuple[list[str], list[tuple[str, ...]], list[str]]:
     """(single-token unit words, multi-token unit sequences, size words).
 
     A trailing full stop ("oz.") is left out: it stays outside the entity.
@@ -229,7 +228,7 @@ def food_patterns(foods: dict[str, str]) -> tuple[list[Pattern], list[str]]:
 
 def amount_patterns(tokenize: Tokenize) -> list[Pattern]:
     """AMOUNT: a number phrase, then a unit ("2 cups", "half a cup", "a large glass")."""
-    single, multi, size_words = _unit_token_forms(tokenize)
+    single, multi, size_words = unit_token_forms(tokenize)
     unit = _in(single)
     size = _in(size_words)
     multi_groups = _by_length(multi)  # validated by canonical_unit() when normalising
@@ -367,84 +366,3 @@ def sort_patterns(patterns: list[Pattern]) -> list[Pattern]:
 def dumps(obj: Any) -> str:
     """Canonical JSON (sorted keys, no spaces): the form written to pattern files."""
     return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-# ---------------------------------------------------------------------------------------
-# context data for the nlu_context_entities component
-# ---------------------------------------------------------------------------------------
-
-
-def food_forms_by_lemma(
-    food_patterns: list[Pattern], lemmatize: Callable[[str], tuple[list[str], list[str]]]
-) -> dict[str, list[str]]:
-    """Lemma sequence -> the food surfaces (lower-case tokens joined by spaces) behind it.
-
-    The food ruler matches on LEMMA; the context component keeps a lemma match only when
-    the text is the surface itself or a regular singular/plural of it, because the lookup
-    table also merges unrelated words ("liver" -> "live").
-    """
-    table: dict[str, set[str]] = {}
-    for pattern in food_patterns:
-        tokens, lemmas = lemmatize(pattern["pattern"])
-        table.setdefault(" ".join(lemmas), set()).add(" ".join(t.lower() for t in tokens))
-    return {key: sorted(forms) for key, forms in sorted(table.items())}
-
-
-def _alternatives(words: Words) -> list[list[str]]:
-    return [[w] if isinstance(w, str) else sorted(w) for w in words]
-
-
-def context_data(
-    tokenize: Tokenize, food_forms: dict[str, list[str]] | None = None
-) -> dict[str, Any]:
-    """Everything the ``nlu_context_entities`` component needs (JSON-serialisable).
-
-    ``context_rules`` are word sequences (each position: its alternatives) that come right
-    before an entity they are not part of: an age ("I'm" 54, "my daughter is" 14), a sex
-    letter ("sex:" F) or the word "expecting" ("I'm" expecting).
-    """
-    single_units, _multi_units, size_words = _unit_token_forms(tokenize)
-    rules: list[dict[str, Any]] = []
-    for before in vocab_person.AGE_CONTEXT_BEFORE:
-        rules.append({"label": "AGE", "before": _alternatives(before)})
-    for verb in vocab_person.AGE_PERSON_VERBS:
-        person_before = _alternatives((vocab_person.AGE_PERSON_WORDS, *verb))
-        rules.append({"label": "AGE", "before": person_before})
-    rules.append({"label": "AGE", "before": _alternatives((vocab_person.AGE_OF_WORDS, "of"))})
-    rules.append(
-        {
-            "label": "SEX",
-            "before": _alternatives(
-                (vocab_person.SEX_LABEL_WORDS, vocab_person.SEX_LABEL_SEPARATORS)
-            ),
-        }
-    )
-    rules.append(
-        {
-            "label": "LIFE_STAGE",
-            "before": _alternatives((vocab_person.EXPECTING_CONTEXT_BEFORE,)),
-            "word": "expecting",
-            "id": "pregnant",
-        }
-    )
-    numbers = [
-        {"label": "NUMBER", "pattern": phrase, "id": f"{kind}:{'N' * len(phrase)}"}
-        for kind, phrase in number_phrases()
-        if kind != "article"
-    ]
-    return {
-        "context_rules": sorted(rules, key=dumps),
-        "number_patterns": sort_patterns(numbers),
-        "not_age_next": sorted(set(vocab_person.NOT_AGE_NEXT) | set(single_units)),
-        "needs_food_units": sorted(set(size_words) | {"whole", "each", "item", "items"}),
-        "ambiguous_unit_words": sorted(set(single_units) & set(vocab.AMBIGUOUS_UNIT_WORDS)),
-        "sex_letters": dict(sorted(vocab_person.SEX_LETTERS.items())),
-        "short_answer_fillers": sorted(vocab_person.SHORT_ANSWER_FILLERS),
-        "negation_words": sorted(vocab_person.NEGATION_WORDS),
-        "negation_window": vocab_person.NEGATION_WINDOW,
-        "expecting_next_ok": sorted(vocab_person.EXPECTING_NEXT_OK),
-        "expecting_next_a_ok": sorted(vocab_person.EXPECTING_NEXT_A_OK),
-        "food_forms_by_lemma": food_forms or {},
-        "age_years_min": vocab_person.AGE_YEARS_MIN,
-        "age_years_max": vocab_person.AGE_YEARS_MAX,
-    }
