@@ -11,7 +11,10 @@ Modules (importing this package is cheap: nothing here imports spaCy or Rasa):
                           supplement forms, medications, number words);
 * :mod:`nlu.patterns`   - deterministic entity-ruler and food patterns generated from those;
 * :mod:`nlu.context_patterns` - the data of the context-rule component, generated likewise;
-* :mod:`nlu.components` - the registered custom spaCy components (importing it registers them);
+* :mod:`nlu.components` - the registered custom spaCy components (importing it registers them,
+                          with :mod:`nlu.tokenizer` and :mod:`nlu.context_entities`);
+* :mod:`nlu.tokenizer`  - the project tokenizer ``nlu.safe_tokenizer.v1``;
+* :mod:`nlu.context_entities` - the ``nlu_context_entities`` context-rule component;
 * :mod:`nlu.build_pipeline` - ``python -m nlu.build_pipeline`` builds ``build/spacy_pipeline``;
 * :mod:`nlu.normalise`  - spaCy ``Doc`` -> normalised Rasa-style entity dicts;
 * :mod:`nlu.extract`    - ``extract(text)`` without Rasa;

@@ -83,9 +83,10 @@ def make_nlp() -> Any:
     """The pipeline before patterns are added (initialised: lookup tables loaded)."""
     import spacy
 
-    import nlu.components as components
+    import nlu.components  # noqa: F401 - registers the custom factories
+    from nlu.tokenizer import TOKENIZER
 
-    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": components.TOKENIZER}}})
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
     # names, amounts and ages match on LOWER: no lemmas needed, so this ruler goes first
     # (its phrase patterns are then made by the tokenizer alone when the pipeline loads)
     nlp.add_pipe(
