@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from nlu import PIPELINE_DIR, REPO_ROOT
+from nlu import PIPELINE_DIR, REPO_ROOT, context_patterns
 from nlu import patterns as pattern_module
 
 STAMP_FILE = "inputs.sha256"
@@ -83,9 +83,10 @@ def make_nlp() -> Any:
     """The pipeline before patterns are added (initialised: lookup tables loaded)."""
     import spacy
 
-    import nlu.components as components
+    import nlu.components  # noqa: F401 - registers the custom factories
+    from nlu.tokenizer import TOKENIZER
 
-    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": components.TOKENIZER}}})
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
     # names, amounts and ages match on LOWER: no lemmas needed, so this ruler goes first
     # (its phrase patterns are then made by the tokenizer alone when the pipeline loads)
     nlp.add_pipe(
@@ -132,8 +133,8 @@ def build(out_dir: Path = PIPELINE_DIR) -> dict[str, Any]:
     word_patterns, problems = pattern_module.word_patterns(tokenize)
     food_patterns, food_problems = pattern_module.all_food_patterns()
     problems += food_problems
-    context = pattern_module.context_data(
-        tokenize, pattern_module.food_forms_by_lemma(food_patterns, lemmatize)
+    context = context_patterns.context_data(
+        tokenize, context_patterns.food_forms_by_lemma(food_patterns, lemmatize)
     )
     nlp.get_pipe("entity_ruler").add_patterns(word_patterns)
     nlp.get_pipe("food_ruler").add_patterns(food_patterns)

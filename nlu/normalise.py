@@ -47,7 +47,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from nlu import vocab
+from nlu import vocab_person
 from nutrition.quantities import parse_number
 from nutrition.units import UNIT_SYNONYMS, canonical_unit, is_mass_unit
 
@@ -115,8 +115,8 @@ def _age(doc: Doc, ent: Span) -> dict[str, Any] | None:
         decade_tokens = [t.lower_ for t, r in zip(tokens, roles) if r == "D"]
         modifier = [t.lower_ for t, r in zip(tokens, roles) if r == "M"]
         word = decade_tokens[0] if decade_tokens else ""
-        if word in vocab.DECADE_WORDS:
-            first = float(vocab.DECADE_WORDS[word])
+        if word in vocab_person.DECADE_WORDS:
+            first = float(vocab_person.DECADE_WORDS[word])
         else:
             number = parse_number(word)
             if number is None:
@@ -124,8 +124,8 @@ def _age(doc: Doc, ent: Span) -> dict[str, Any] | None:
             first = number
         # a decade runs from its first year up to (not including) the next decade
         last = 20.0 if word == "teens" else first + _DECADE_END_OFFSET
-        if modifier and modifier[0] in vocab.DECADE_MODIFIERS and word != "teens":
-            value = first + vocab.DECADE_MODIFIERS[modifier[0]]
+        if modifier and modifier[0] in vocab_person.DECADE_MODIFIERS and word != "teens":
+            value = first + vocab_person.DECADE_MODIFIERS[modifier[0]]
         else:
             value = (first + last) / 2
         return {"value": float(value), "unit": "years", "approximate": True}
@@ -133,7 +133,7 @@ def _age(doc: Doc, ent: Span) -> dict[str, Any] | None:
     if value is None or value <= 0:
         return None
     unit = "months" if kind == "months" else "years"
-    limit = 12 * vocab.AGE_YEARS_MAX if unit == "months" else vocab.AGE_YEARS_MAX
+    limit = 12 * vocab_person.AGE_YEARS_MAX if unit == "months" else vocab_person.AGE_YEARS_MAX
     if value > limit:
         return None
     return {"value": value, "unit": unit}

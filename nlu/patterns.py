@@ -1,6 +1,6 @@
 """Generate the entity patterns, deterministically, from the project's data.
 
-Three pattern sets are produced:
+Three pattern sets are produced (the first two here):
 
 * **word patterns** for the ``entity_ruler`` (phrase matching on LOWER plus token patterns):
   SUPPLEMENT_FORM, MEDICATION, SEX, LIFE_STAGE and NUTRIENT names as phrase patterns,
@@ -10,9 +10,8 @@ Three pattern sets are produced:
 * **food patterns** for the ``food_ruler`` (phrase matching on LEMMA, so "almonds",
   "Almond" and "pumpkin seed" all hit): every food name, synonym and plural, plus a spaced
   version of hyphenated names ("black eyed peas");
-* **context data** for the custom ``nlu_context_entities`` component: patterns whose entity
-  is only part of the match ("I'm 54": the entity is "54"), the number-phrase grammar used
-  for counts ("2 bananas") and bare-number answers, and a few word lists.
+* **context data** for the custom ``nlu_context_entities`` component, built in
+  :mod:`nlu.context_patterns` from the number phrases and unit forms made here.
 
 Entity ids carry what the normaliser needs:
 
@@ -39,7 +38,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from nlu import vocab
+from nlu import vocab, vocab_core, vocab_person
 
 Tokenize = Callable[[str], list[str]]
 Spec = dict[str, Any]
@@ -59,7 +58,7 @@ VULGAR_FRACTIONS = (
 
 def number_regex() -> str:
     """Regex (on LOWER) for one number token: digits, fractions, "½", number words."""
-    words = "|".join(re.escape(w) for w in vocab.number_words())
+    words = "|".join(re.escape(w) for w in vocab_core.number_words())
     return (
         r"^(?:\d+(?:[.,]\d+)*|\.\d+|\d+/\d+|\d*[" + VULGAR_FRACTIONS + r"]" r"|(?:" + words + r"))$"
     )
@@ -173,16 +172,16 @@ def _table_phrases(label: str, table: dict[str, tuple[tuple[str, ...], ...]]) ->
     return _phrases(label, {" ".join(p): ent_id for ent_id, ps in table.items() for p in ps})
 
 
-def _unit_token_forms(tokenize: Tokenize) -> tuple[list[str], list[tuple[str, ...]], list[str]]:
+def unit_token_forms(tokenize: Tokenize) -> tuple[list[str], list[tuple[str, ...]], list[str]]:
     """(single-token unit words, multi-token unit sequences, size words).
 
     A trailing full stop ("oz.") is left out: it stays outside the entity.
     """
-    sizes = vocab.size_unit_names()
+    sizes = vocab_core.size_unit_names()
     single: set[str] = set()
     multi: set[tuple[str, ...]] = set()
     size_words: set[str] = set()
-    for surface, unit in vocab.unit_surfaces().items():
+    for surface, unit in vocab_core.unit_surfaces().items():
         for variant in _surface_variants(surface):
             tokens = [t.lower() for t in tokenize(variant)]
             while len(tokens) > 1 and tokens[-1] == ".":
@@ -229,7 +228,7 @@ def food_patterns(foods: dict[str, str]) -> tuple[list[Pattern], list[str]]:
 
 def amount_patterns(tokenize: Tokenize) -> list[Pattern]:
     """AMOUNT: a number phrase, then a unit ("2 cups", "half a cup", "a large glass")."""
-    single, multi, size_words = _unit_token_forms(tokenize)
+    single, multi, size_words = unit_token_forms(tokenize)
     unit = _in(single)
     size = _in(size_words)
     multi_groups = _by_length(multi)  # validated by canonical_unit() when normalising
@@ -269,17 +268,17 @@ def age_patterns() -> list[Pattern]:
 
     for phrase in age_number_phrases():
         n = "N" * len(phrase)
-        for after in vocab.AGE_YEARS_AFTER:
+        for after in vocab_person.AGE_YEARS_AFTER:
             add([*phrase, *_seq(after)], f"years:{n}{'W' * len(after)}")
-        for after in vocab.AGE_MONTHS_AFTER:
+        for after in vocab_person.AGE_MONTHS_AFTER:
             add([*phrase, *_seq(after)], f"months:{n}{'W' * len(after)}")
-        for before in vocab.AGE_BEFORE:
+        for before in vocab_person.AGE_BEFORE:
             add([*_seq(before), *phrase], f"years:{'W' * len(before)}{n}")
     # decades: "in my fifties", "in her early 60s", "in my mid-forties"
-    lead = [{"LOWER": "in"}, _in(vocab.DECADE_POSSESSIVES)]
-    decade_word = [_in(vocab.DECADE_WORDS)]
-    decade_number = [_in(str(v) for v in range(10, 100, 10)), _in(vocab.DECADE_SUFFIXES)]
-    modifier = _in(vocab.DECADE_MODIFIERS)
+    lead = [{"LOWER": "in"}, _in(vocab_person.DECADE_POSSESSIVES)]
+    decade_word = [_in(vocab_person.DECADE_WORDS)]
+    decade_number = [_in(str(v) for v in range(10, 100, 10)), _in(vocab_person.DECADE_SUFFIXES)]
+    modifier = _in(vocab_person.DECADE_MODIFIERS)
     for decade, droles in ((decade_word, "D"), (decade_number, "DW")):
         for mod, mroles in (([], ""), ([modifier], "M"), ([modifier, _in(vocab.HYPHENS)], "MW")):
             add([*lead, *mod, *decade], f"decade:WW{mroles}{droles}")
@@ -304,16 +303,16 @@ def _optional(source: Callable[[], Any], what: str, problems: list[str]) -> Any:
 def word_patterns(tokenize: Tokenize) -> tuple[list[Pattern], list[str]]:
     """Patterns of the ``entity_ruler`` (everything but foods), sorted; plus problems."""
     problems: list[str] = []
-    supplements = _optional(vocab.supplement_surfaces, "supplement forms", problems)
-    medications = _optional(vocab.medication_surfaces, "medications", problems)
-    sexes = {w: sex for sex, words in vocab.SEX_WORDS.items() for w in words}
-    sexes.update({" ".join(p): sex for sex, ps in vocab.SEX_PHRASES.items() for p in ps})
+    supplements = _optional(vocab_core.supplement_surfaces, "supplement forms", problems)
+    medications = _optional(vocab_core.medication_surfaces, "medications", problems)
+    sexes = {w: sex for sex, words in vocab_person.SEX_WORDS.items() for w in words}
+    sexes.update({" ".join(p): sex for sex, ps in vocab_person.SEX_PHRASES.items() for p in ps})
 
     patterns: list[Pattern] = []
     patterns += amount_patterns(tokenize)
     patterns += age_patterns()
     patterns += _phrases("SEX", sexes)
-    patterns += _table_phrases("LIFE_STAGE", vocab.LIFE_STAGE_PHRASES)
+    patterns += _table_phrases("LIFE_STAGE", vocab_person.LIFE_STAGE_PHRASES)
     patterns += _table_phrases("NUTRIENT", vocab.NUTRIENT_WORDS)
     patterns += _phrases("SUPPLEMENT_FORM", supplements)
     patterns += _phrases(
@@ -339,8 +338,8 @@ def _foods_sharing_words(word_patterns: list[Pattern]) -> list[Pattern]:
     take "whole" away from "2 whole wheat tortillas". Copied into the word ruler, such a
     food competes on length there, and the longer match wins.
     """
-    words: set[str] = set(vocab.unit_surfaces()) | set(vocab.FRACTION_WORDS)
-    words |= set(vocab.number_words())
+    words: set[str] = set(vocab_core.unit_surfaces()) | set(vocab.FRACTION_WORDS)
+    words |= set(vocab_core.number_words())
     for pattern in word_patterns:
         if isinstance(pattern["pattern"], str) and pattern["label"] != "BLOCK":
             words.update(pattern["pattern"].split())
@@ -355,7 +354,7 @@ def _foods_sharing_words(word_patterns: list[Pattern]) -> list[Pattern]:
 def all_food_patterns() -> tuple[list[Pattern], list[str]]:
     """Patterns of the ``food_ruler``, sorted; plus problems (missing table, conflicts)."""
     problems: list[str] = []
-    foods = _optional(vocab.food_surfaces, "foods", problems)
+    foods = _optional(vocab_core.food_surfaces, "foods", problems)
     patterns, conflicts = food_patterns(foods)
     return sort_patterns(patterns), problems + conflicts
 
@@ -367,81 +366,3 @@ def sort_patterns(patterns: list[Pattern]) -> list[Pattern]:
 def dumps(obj: Any) -> str:
     """Canonical JSON (sorted keys, no spaces): the form written to pattern files."""
     return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-# ---------------------------------------------------------------------------------------
-# context data for the nlu_context_entities component
-# ---------------------------------------------------------------------------------------
-
-
-def food_forms_by_lemma(
-    food_patterns: list[Pattern], lemmatize: Callable[[str], tuple[list[str], list[str]]]
-) -> dict[str, list[str]]:
-    """Lemma sequence -> the food surfaces (lower-case tokens joined by spaces) behind it.
-
-    The food ruler matches on LEMMA; the context component keeps a lemma match only when
-    the text is the surface itself or a regular singular/plural of it, because the lookup
-    table also merges unrelated words ("liver" -> "live").
-    """
-    table: dict[str, set[str]] = {}
-    for pattern in food_patterns:
-        tokens, lemmas = lemmatize(pattern["pattern"])
-        table.setdefault(" ".join(lemmas), set()).add(" ".join(t.lower() for t in tokens))
-    return {key: sorted(forms) for key, forms in sorted(table.items())}
-
-
-def _alternatives(words: Words) -> list[list[str]]:
-    return [[w] if isinstance(w, str) else sorted(w) for w in words]
-
-
-def context_data(
-    tokenize: Tokenize, food_forms: dict[str, list[str]] | None = None
-) -> dict[str, Any]:
-    """Everything the ``nlu_context_entities`` component needs (JSON-serialisable).
-
-    ``context_rules`` are word sequences (each position: its alternatives) that come right
-    before an entity they are not part of: an age ("I'm" 54, "my daughter is" 14), a sex
-    letter ("sex:" F) or the word "expecting" ("I'm" expecting).
-    """
-    single_units, _multi_units, size_words = _unit_token_forms(tokenize)
-    rules: list[dict[str, Any]] = []
-    for before in vocab.AGE_CONTEXT_BEFORE:
-        rules.append({"label": "AGE", "before": _alternatives(before)})
-    for verb in vocab.AGE_PERSON_VERBS:
-        rules.append({"label": "AGE", "before": _alternatives((vocab.AGE_PERSON_WORDS, *verb))})
-    rules.append({"label": "AGE", "before": _alternatives((vocab.AGE_OF_WORDS, "of"))})
-    rules.append(
-        {
-            "label": "SEX",
-            "before": _alternatives((vocab.SEX_LABEL_WORDS, vocab.SEX_LABEL_SEPARATORS)),
-        }
-    )
-    rules.append(
-        {
-            "label": "LIFE_STAGE",
-            "before": _alternatives((vocab.EXPECTING_CONTEXT_BEFORE,)),
-            "word": "expecting",
-            "id": "pregnant",
-        }
-    )
-    numbers = [
-        {"label": "NUMBER", "pattern": phrase, "id": f"{kind}:{'N' * len(phrase)}"}
-        for kind, phrase in number_phrases()
-        if kind != "article"
-    ]
-    return {
-        "context_rules": sorted(rules, key=dumps),
-        "number_patterns": sort_patterns(numbers),
-        "not_age_next": sorted(set(vocab.NOT_AGE_NEXT) | set(single_units)),
-        "needs_food_units": sorted(set(size_words) | {"whole", "each", "item", "items"}),
-        "ambiguous_unit_words": sorted(set(single_units) & set(vocab.AMBIGUOUS_UNIT_WORDS)),
-        "sex_letters": dict(sorted(vocab.SEX_LETTERS.items())),
-        "short_answer_fillers": sorted(vocab.SHORT_ANSWER_FILLERS),
-        "negation_words": sorted(vocab.NEGATION_WORDS),
-        "negation_window": vocab.NEGATION_WINDOW,
-        "expecting_next_ok": sorted(vocab.EXPECTING_NEXT_OK),
-        "expecting_next_a_ok": sorted(vocab.EXPECTING_NEXT_A_OK),
-        "food_forms_by_lemma": food_forms or {},
-        "age_years_min": vocab.AGE_YEARS_MIN,
-        "age_years_max": vocab.AGE_YEARS_MAX,
-    }

@@ -2,7 +2,8 @@
 
     python -m ops.report --since 2026-11-01 --until 2026-11-30 --out var/report
 
-reads the tracker store (`store`), works out the figures (`review`) and writes one
+reads the tracker store (`store`), works out the figures (`review`, with the foods
+replies named as unknown read back by `domain_text`) and writes one
 self-contained HTML file with its charts embedded plus a CSV file per table (`render`).
 """
 

@@ -17,7 +17,7 @@ What counts as what (checked against conversations with the running assistant):
   from the text with the wording of ``utter_food_unknown``, ``utter_food_unknown_no_match``,
   ``utter_diary_unknown_item`` and ``utter_diary_unknown_item_no_match`` in domain/,
   and checked against today's food table (``nutrition.foods``): a name that has been added
-  since is marked so.
+  since is marked so (both read in :mod:`ops.report.domain_text`).
 * **Computed answers** are the runs of the ``action_*`` custom actions of the domain.
 * **Language**: the assistant is English-only today. A user message counts in the
   language its metadata records (``language``, ``lang`` or ``locale``) or its NLU result
@@ -34,14 +34,11 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from pathlib import Path
+from functools import cached_property
 from typing import Any
 
-from nutrition.foods import food_info, food_surface_forms
+from ops.report.domain_text import custom_actions, food_in_table, food_key, unknown_foods_in
 from ops.report.store import Row
-
-DOMAIN_DIR = Path(__file__).resolve().parents[2] / "domain"
 
 FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
@@ -60,13 +57,6 @@ REPLY_REASONS = {
     "utter_storage_unavailable": TECHNICAL,
     "utter_message_too_long": TECHNICAL,
 }
-# Responses whose {text} names a food the food table lacks.
-UNKNOWN_FOOD_RESPONSES = (
-    "utter_food_unknown",
-    "utter_food_unknown_no_match",
-    "utter_diary_unknown_item",
-    "utter_diary_unknown_item_no_match",
-)
 LANGUAGE_KEYS = ("language", "lang", "locale")
 DEFAULT_LANGUAGE = "en"
 TURN_BUCKETS = ((1, 1), (2, 2), (3, 3), (4, 5), (6, 10), (11, 20), (21, None))
@@ -76,64 +66,6 @@ MAX_MESSAGE_CHARS = 80
 
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _LONG_NUMBER = re.compile(r"\+?\(?\d[\d\s().+-]{6,}\d")
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-# ------------------------------------------------------------------------------ the domain
-
-
-@lru_cache(maxsize=4)
-def _domain(path: Path = DOMAIN_DIR) -> dict[str, Any]:
-    """The assistant's domain, every file of domain/ merged the way Rasa merges them."""
-    from rasa.shared.core.domain import Domain
-
-    return Domain.load(str(path)).as_dict()
-
-
-def custom_actions(domain: Mapping[str, Any] | None = None) -> list[str]:
-    """The domain's ``action_*`` custom actions, in the domain's order."""
-    actions = (domain if domain is not None else _domain()).get("actions") or []
-    return [a for a in actions if isinstance(a, str) and a.startswith("action_")]
-
-
-def template_pattern(text: str) -> re.Pattern[str]:
-    """A regular expression for one line of a response: ``{text}`` and ``{matches}``
-    become named groups, any other placeholder matches anything."""
-    parts: list[str] = []
-    last = 0
-    for match in _PLACEHOLDER.finditer(text):
-        parts.append(re.escape(text[last:match.start()]))
-        name = match.group(1)
-        parts.append(f"(?P<{name}>.+?)" if name in ("text", "matches") else ".+?")
-        last = match.end()
-    parts.append(re.escape(text[last:]))
-    return re.compile("".join(parts))
-
-
-@lru_cache(maxsize=4)
-def unknown_food_patterns(path: Path = DOMAIN_DIR) -> tuple[re.Pattern[str], ...]:
-    responses = _domain(path).get("responses") or {}
-    patterns = []
-    for name in UNKNOWN_FOOD_RESPONSES:
-        for variant in responses.get(name) or []:
-            text = variant.get("text") if isinstance(variant, dict) else None
-            if text:
-                patterns.append(template_pattern(text.strip()))
-    return tuple(patterns)
-
-
-def unknown_foods_in(text: str) -> list[tuple[str, str]]:
-    """(the user's words, the suggestions offered) for each unknown food a reply names."""
-    found = []
-    for line in (text or "").splitlines():
-        line = line.strip()
-        for pattern in unknown_food_patterns():
-            match = pattern.fullmatch(line)
-            if match:
-                groups = match.groupdict()
-                found.append((groups.get("text") or "", groups.get("matches") or ""))
-                break
-    return found
 
 
 # ------------------------------------------------------------------------------ text helpers
@@ -151,21 +83,6 @@ def shorten(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
 def message_key(text: str) -> str:
     """Messages that differ only in case, spacing or end punctuation count as one."""
     return shorten(text).lower().strip(" .!?\u2026")
-
-
-def food_key(text: str) -> str:
-    return " ".join(str(text or "").replace("\u2026", " ").split()).strip(" \"'").lower()
-
-
-@lru_cache(maxsize=1)
-def _surface_forms() -> dict[str, str]:
-    return {name.lower(): key for name, key in food_surface_forms().items()}
-
-
-def food_in_table(name: str) -> str | None:
-    """The food table's name for ``name`` when the table now has it under that name."""
-    key = _surface_forms().get(food_key(name))
-    return food_info(key)["name"] if key else None
 
 
 # ------------------------------------------------------------------------------ events

@@ -111,11 +111,11 @@ def test_fingerprint_follows_the_inputs(tmp_path, monkeypatch):
 
 
 def test_pattern_generation_is_repeatable():
-    from nlu import patterns
+    from nlu import context_patterns, patterns
 
     def tokenize(text):  # the real tokenizer is not needed for this comparison
         return text.replace("-", " - ").split()
 
     assert patterns.word_patterns(tokenize) == patterns.word_patterns(tokenize)
     assert patterns.all_food_patterns() == patterns.all_food_patterns()
-    assert patterns.context_data(tokenize) == patterns.context_data(tokenize)
+    assert context_patterns.context_data(tokenize) == context_patterns.context_data(tokenize)

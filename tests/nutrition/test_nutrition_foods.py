@@ -9,7 +9,6 @@ import yaml
 
 from nutrition.errors import FoodNotFound, InvalidAmount, NutritionError
 from nutrition.foods import (
-    HANDFUL_GRAMS,
     find_food,
     food_categories,
     food_info,
@@ -19,6 +18,7 @@ from nutrition.foods import (
     rich_foods,
     search_foods,
 )
+from nutrition.portions import HANDFUL_GRAMS
 from tests.nutrition.paths import REPO_ROOT
 
 MENTIONS = yaml.safe_load(
@@ -220,7 +220,8 @@ def test_rich_foods_can_be_capped_per_category():
 
 
 def test_portion_words_are_plural_for_several_items():
-    from nutrition.foods import magnesium_in_portion, quantity_words
+    from nutrition.foods import magnesium_in_portion
+    from nutrition.portions import quantity_words
 
     assert quantity_words(2, "slice") == "2 slices"
     assert quantity_words(1, "slice") == "1 slice"

@@ -18,8 +18,9 @@ import sqlalchemy as sa
 
 from harness.paths import ROOT
 from ops.report.__main__ import main
+from ops.report.domain_text import unknown_foods_in
 from ops.report.render import SECTIONS, write_report
-from ops.report.review import Review, review_rows, unknown_foods_in
+from ops.report.review import Review, review_rows
 from ops.report.store import StoreSettings, read_rows
 from tests.report.conftest import DRAGON_MATCHES, NOV, SENDERS, SINCE, UNTIL
 from tests.report.seed import reply
