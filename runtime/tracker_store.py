@@ -35,6 +35,12 @@ This subclass changes three things, none of which changes what is stored:
 
 ``cache_size: 0`` switches 2 and 3 off (then only 1 applies); both bounds can be set in the
 endpoints file next to ``type``.
+
+"Forget me": a turn in which ``action_delete_my_data`` set the ``delete_conversation``
+slot (common/privacy.py) is not saved; :meth:`CachedSQLTrackerStore.forget_conversation`
+deletes every stored event of that conversation and drops it from the cache instead, so
+the next message starts a new conversation. (Rasa saves the tracker after the action has
+run, so the action server could not do this itself; nor can it reach this store.)
 """
 
 from __future__ import annotations
@@ -49,9 +55,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.events import SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from common.privacy import DELETE_CONVERSATION_SLOT
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +164,11 @@ class CachedSQLTrackerStore(SQLTrackerStore):
 
     # ------------------------------------------------------------------ save
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store the events Rasa would store, and remember the tracker for the next turn."""
+        """Store the events Rasa would store, and remember the tracker for the next turn;
+        a turn that asked to erase the conversation deletes it instead."""
+        if _asks_to_forget(tracker):
+            self.forget_conversation(tracker.sender_id)
+            return
         if not self.cache_size:
             await super().save(tracker)
             return
@@ -189,6 +201,19 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             stored_in_session=in_session,
             last_id=last_id,
         ))
+
+    # ------------------------------------------------------------------ forget me
+    def forget_conversation(self, sender_id: str) -> int:
+        """Delete every stored event of ``sender_id`` (all sessions) and its cache entry;
+        returns the number of rows deleted. Nothing of the conversation is streamed."""
+        self._drop(sender_id)
+        table = self.SQLEvent.__table__
+        with self.session_scope() as session:
+            deleted = session.execute(
+                table.delete().where(table.c.sender_id == sender_id)).rowcount
+            session.commit()
+        logger.info("erased a conversation at the user's request (%s events)", deleted)
+        return int(deleted or 0)
 
     def _keep(self, sender_id: str, entry: _Entry) -> None:
         if entry.saved_events > self.cache_events:
@@ -243,3 +268,15 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             "action_name": data.get("name"),
             "data": json.dumps(data),
         }
+
+
+def _asks_to_forget(tracker: DialogueStateTracker) -> bool:
+    """Whether the latest turn (the events since the last user message) set the
+    ``delete_conversation`` slot to true."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, SlotSet) and event.key == DELETE_CONVERSATION_SLOT \
+                and event.value is True:
+            return True
+    return False

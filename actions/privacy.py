@@ -1,0 +1,79 @@
+"""People's data: ``action_list_stored_data`` (what is stored about them),
+``action_forget_profile`` ("start over": the profile slots cleared, the conversation kept)
+and ``action_delete_my_data`` ("forget me", after the user confirmed).
+
+The action server cannot reach the tracker store, and Rasa saves the tracker after an
+action runs, so ``action_delete_my_data`` only marks the turn: it sets the
+``delete_conversation`` slot (common/privacy.py), and the Rasa server's tracker store
+deletes every stored event of the conversation when it saves that turn
+(``CachedSQLTrackerStore.forget_conversation``). Wordings: domain/privacy.yml.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.types import DomainDict
+
+from actions.base import CAUTION_SLOT, Answer, Turn, TurnAction
+from actions.replies import Reply, number
+from common.privacy import DELETE_CONVERSATION_SLOT
+from nutrition.profile import FIELDS, LIFE_STAGES, NOT_STATED, SEXES
+
+# Profile slots and the kept caution: what "start over" clears.
+PERSONAL_SLOTS = (*FIELDS, CAUTION_SLOT)
+
+
+def _stored(turn: Turn) -> bool:
+    profile = turn.profile
+    return any(v is not None for v in (profile.age, profile.sex, profile.life_stage)) \
+        or turn.kept_caution is not None
+
+
+class ActionListStoredData(TurnAction):
+    """Lists the profile and caution kept for this conversation, or says there is none."""
+
+    def name(self) -> str:
+        return "action_list_stored_data"
+
+    def answer(self, turn: Turn, domain: DomainDict) -> Answer:
+        if not _stored(turn):
+            return Answer(Reply().add("utter_stored_nothing"))
+        profile = turn.profile
+        reply = Reply().add("utter_stored_intro")
+        if profile.age is not None:
+            if profile.age < 1:
+                reply.add("utter_stored_age_months", months=number(profile.age * 12, 0))
+            else:
+                reply.add("utter_stored_age", age=number(profile.age, 1))
+        if profile.sex in SEXES:
+            reply.add(f"utter_stored_sex_{profile.sex}")
+        if profile.life_stage in LIFE_STAGES and profile.life_stage != NOT_STATED:
+            reply.add(f"utter_stored_life_stage_{profile.life_stage}")
+        if turn.kept_caution is not None:
+            reply.add("utter_stored_caution", reason=turn.kept_caution)
+        reply.add("utter_stored_conversation")
+        return Answer(reply)
+
+
+class ActionForgetProfile(TurnAction):
+    """Clears the profile slots and the kept caution; the conversation stays stored."""
+
+    def name(self) -> str:
+        return "action_forget_profile"
+
+    def answer(self, turn: Turn, domain: DomainDict) -> Answer:
+        response = "utter_profile_forgotten" if _stored(turn) else \
+            "utter_profile_nothing_to_forget"
+        events: list[EventType] = [SlotSet(name, None) for name in PERSONAL_SLOTS]
+        return Answer(Reply().add(response), events=events)
+
+
+class ActionDeleteMyData(TurnAction):
+    """Says the conversation is erased and marks the turn for the tracker store to erase it."""
+
+    def name(self) -> str:
+        return "action_delete_my_data"
+
+    def answer(self, turn: Turn, domain: DomainDict) -> Answer:
+        return Answer(Reply().add("utter_data_deleted"),
+                      events=[SlotSet(DELETE_CONVERSATION_SLOT, True)])
