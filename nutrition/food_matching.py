@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from .matching import Candidate
 from .quantities import parse_number
 from .text import key_form
 from .units import GRAMS_PER_UNIT, ML_PER_UNIT, canonical_unit
@@ -127,25 +128,16 @@ def head_index(words: list[str]) -> int | None:
 
 
 @dataclass(frozen=True)
-class FoodCandidate:
-    """One food a mention may mean, with its score and the name that matched."""
-
-    key: str
-    score: float
-    form: str
-
-
-@dataclass(frozen=True)
 class FoodLookup:
     """The candidates for a mention, best first; ``uncertain`` when it should ask."""
 
     query: str
     food_words: str
-    candidates: tuple[FoodCandidate, ...] = field(default_factory=tuple)
+    candidates: tuple[Candidate, ...] = field(default_factory=tuple)
     uncertain: bool = False
 
     @property
-    def best(self) -> FoodCandidate | None:
+    def best(self) -> Candidate | None:
         return self.candidates[0] if self.candidates else None
 
 
@@ -273,25 +265,25 @@ class FoodMatcher:
             return FoodLookup(text, "")
         key = self._exact.get(form)
         if key is not None:
-            return FoodLookup(text, form, (FoodCandidate(key, 1.0, form),))
+            return FoodLookup(text, form, (Candidate(key, 1.0, form),))
         compact = form.replace(" ", "")
         if compact in self._compact:
             name = self._compact[compact]
-            return FoodLookup(text, form, (FoodCandidate(self._exact[name], 0.98, name),))
+            return FoodLookup(text, form, (Candidate(self._exact[name], 0.98, name),))
         words = form.split()
         span = self._exact_span(words)
         if span is not None:
-            return FoodLookup(text, span[1], (FoodCandidate(span[0], 0.99, span[1]),))
+            return FoodLookup(text, span[1], (Candidate(span[0], 0.99, span[1]),))
         food_words = [word for word in words if not is_filler(word)]
         if not food_words:
             return FoodLookup(text, "")
         joined = " ".join(food_words)
-        scores: dict[str, FoodCandidate] = {}
+        scores: dict[str, Candidate] = {}
 
         def offer(key: str, score: float, name: str) -> None:
             known = scores.get(key)
             if known is None or score > known.score:
-                scores[key] = FoodCandidate(key, round(score, 4), name)
+                scores[key] = Candidate(key, round(score, 4), name)
 
         if joined in self._exact:
             offer(self._exact[joined], 0.99, joined)
