@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from actions import privacy
 from nutrition.foods import food_info, food_surface_forms
 
 DOMAIN_DIR = Path(__file__).resolve().parents[2] / "domain"
@@ -37,10 +38,20 @@ def _domain(path: Path = DOMAIN_DIR) -> dict[str, Any]:
     return Domain.load(str(path)).as_dict()
 
 
+# Custom actions about the person's stored data (what is kept, start over, forget me): they
+# compute no figure, so the review does not count them as computed answers.
+PEOPLES_DATA_ACTIONS = frozenset(
+    cls().name() for cls in (privacy.ActionListStoredData, privacy.ActionForgetProfile,
+                             privacy.ActionDeleteMyData)
+)
+
+
 def custom_actions(domain: Mapping[str, Any] | None = None) -> list[str]:
-    """The domain's ``action_*`` custom actions, in the domain's order."""
+    """The domain's ``action_*`` custom actions that compute answers, in the domain's order
+    (not the people's-data actions of actions/privacy.py)."""
     actions = (domain if domain is not None else _domain()).get("actions") or []
-    return [a for a in actions if isinstance(a, str) and a.startswith("action_")]
+    return [a for a in actions if isinstance(a, str) and a.startswith("action_")
+            and a not in PEOPLES_DATA_ACTIONS]
 
 
 def template_pattern(text: str) -> re.Pattern[str]:
