@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from .matching import Candidate
+from .matching import BestCandidates, Candidate
 from .quantities import parse_number
 from .text import key_form
 from .units import GRAMS_PER_UNIT, ML_PER_UNIT, canonical_unit
@@ -278,13 +278,8 @@ class FoodMatcher:
         if not food_words:
             return FoodLookup(text, "")
         joined = " ".join(food_words)
-        scores: dict[str, Candidate] = {}
-
-        def offer(key: str, score: float, name: str) -> None:
-            known = scores.get(key)
-            if known is None or score > known.score:
-                scores[key] = Candidate(key, round(score, 4), name)
-
+        scores = BestCandidates()
+        offer = scores.offer
         if joined in self._exact:
             offer(self._exact[joined], 0.99, joined)
         q_head = head_index(food_words)
@@ -312,8 +307,7 @@ class FoodMatcher:
                 joined, self._names, scorer=fuzz.ratio, limit=limit
             ):
                 offer(self._exact[name], min(similarity / 100, SUGGESTION_CAP), name)
-            ranked = sorted(scores.values(), key=lambda c: (-c.score, c.key))[:limit]
-            return FoodLookup(text, joined, tuple(ranked), True)
-        ranked = sorted(scores.values(), key=lambda c: (-c.score, c.key))[:limit]
+            return FoodLookup(text, joined, scores.ranked(limit), True)
+        ranked = scores.ranked(limit)
         uncertain = len(ranked) > 1 and ranked[0].score - ranked[1].score < TIE_MARGIN
-        return FoodLookup(text, joined, tuple(ranked), uncertain)
+        return FoodLookup(text, joined, ranked, uncertain)

@@ -52,6 +52,28 @@ class LookupResult:
         return self.candidates[0] if self.candidates else None
 
 
+class BestCandidates:
+    """The best-scoring candidate per key, as candidate generators offer them."""
+
+    def __init__(self) -> None:
+        self._best: dict[str, Candidate] = {}
+
+    def offer(self, key: str, score: float, matched: str) -> None:
+        known = self._best.get(key)
+        if known is None or score > known.score:
+            self._best[key] = Candidate(key, round(score, 4), matched)
+
+    def __bool__(self) -> bool:
+        return bool(self._best)
+
+    def top_score(self) -> float:
+        return max((c.score for c in self._best.values()), default=0.0)
+
+    def ranked(self, limit: int) -> tuple[Candidate, ...]:
+        """Best first (ties by key), at most ``limit``."""
+        return tuple(sorted(self._best.values(), key=lambda c: (-c.score, c.key))[:limit])
+
+
 class NameIndex:
     """Typo-tolerant index from surface forms to keys."""
 
@@ -88,13 +110,8 @@ class NameIndex:
         form = key_form(text)
         if not form:
             return LookupResult(query=text)
-        scores: dict[str, Candidate] = {}
-
-        def offer(key: str, score: float, matched: str) -> None:
-            known = scores.get(key)
-            if known is None or score > known.score:
-                scores[key] = Candidate(key, round(score, 4), matched)
-
+        scores = BestCandidates()
+        offer = scores.offer
         if form in self._exact:
             offer(self._exact[form], 1.0, form)
         compact = form.replace(" ", "")
@@ -111,7 +128,7 @@ class NameIndex:
                     name = self._compact[target]
                     score = 1.0 - distance / max(len(compact), len(target))
                     offer(self._exact[name], min(score, 0.97), name)
-        if not scores or max(c.score for c in scores.values()) < 0.9:
+        if not scores or scores.top_score() < 0.9:
             self._phrase_candidates(form, offer)
         if not scores:
             for target, similarity, _ in process.extract(
@@ -119,8 +136,7 @@ class NameIndex:
             ):
                 name = self._compact[target]
                 offer(self._exact[name], min(similarity / 100, 0.75), name)
-        ranked = sorted(scores.values(), key=lambda c: (-c.score, c.key))
-        return LookupResult(query=text, candidates=tuple(ranked[:limit]))
+        return LookupResult(query=text, candidates=scores.ranked(limit))
 
     def _phrase_candidates(self, form: str, offer: Offer) -> None:
         words = form.split()
