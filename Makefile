@@ -65,8 +65,8 @@ lint: install ## ruff, mypy (strict) over nutrition/ and actions/, the import ru
 unit-test: install build services ## pytest without running servers
 	$(PY) -m pytest -m "not integration"
 
-story-test: train ## rasa test on tests/test_stories.yml end to end (intents, entities, actions)
-	$(PY) -m runtime test core --model $(MODEL) --stories tests/test_stories.yml --e2e \
+story-test: train ## rasa test on the stories of tests/stories/ end to end (intents, entities, actions)
+	$(PY) -m runtime test core --model $(MODEL) --stories tests/stories --e2e \
 		--fail-on-prediction-errors --out results/core
 
 integration-test: train web system-deps services ## pytest against real running servers

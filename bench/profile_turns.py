@@ -66,7 +66,7 @@ async def measure(args, endpoints: Path) -> None:
     await agent.handle_message(UserMessage("hi", CollectingOutputChannel(), "first-turn"))
     print(f"model loading {loaded - began:.2f} s; first turn after loading "
           f"{1000 * (time.perf_counter() - loaded):.0f} ms")
-    conversations = load_conversations(ROOT / "tests" / "test_stories.yml")
+    conversations = load_conversations(ROOT / "tests" / "stories")
     for number in range(1, args.rounds + 1):
         profile = cProfile.Profile() if args.profile and number == args.rounds else None
         result = await play(agent, conversations, profile)

@@ -55,9 +55,11 @@ class Turn:
     computed: bool  # the bot answers this turn with a custom action or a form
 
 
-def load_conversations(stories_file: Path) -> list[list[Turn]]:
-    """User turns of every test story, markup stripped, each flagged if a custom action answers."""
-    stories = yaml.safe_load(stories_file.read_text()).get("stories", [])
+def load_conversations(stories_path: Path) -> list[list[Turn]]:
+    """User turns of every test story (one file, or every .yml of a folder), markup
+    stripped, each flagged if a custom action answers."""
+    files = sorted(stories_path.glob("*.yml")) if stories_path.is_dir() else [stories_path]
+    stories = [s for f in files for s in yaml.safe_load(f.read_text()).get("stories", [])]
     conversations = []
     for story in stories:
         turns: list[Turn] = []
@@ -112,7 +114,7 @@ def our_bot(logdir: Path, endpoints: str = "endpoints.yml",
     """Our assistant, started as `make run` starts it, with an endpoints file (a path
     relative to the repository) and extra environment for its servers."""
     stack = BotStack(workdir=logdir / "ours", endpoints=ROOT / endpoints, env=dict(env or {}))
-    return Bot("ours", stack, ROOT / "tests" / "test_stories.yml")
+    return Bot("ours", stack, ROOT / "tests" / "stories")
 
 
 def reference_bot(project: Path, logdir: Path) -> Bot:
