@@ -8,7 +8,7 @@ Usage (from the repository root)::
 
 Inputs: ``nutrition/data/food_selection.yml`` (which foods, names,
 synonyms, default portions) and the SR28 files in ``<shared>/data/usda-sr28/``
-(``ABBREV.csv`` for magnesium and calcium per 100 g, ``FOOD_DES.txt`` for the
+(``ABBREV.csv`` for magnesium, calcium and vitamin D per 100 g, ``FOOD_DES.txt`` for the
 descriptions, ``WEIGHT.txt`` for household measures). ``<shared>`` defaults to
 ``../shared`` relative to the repository root.
 
@@ -16,7 +16,7 @@ Output is deterministic: foods sorted by key, portions in SR28 sequence order,
 synonyms sorted, JSON with sorted keys and a trailing newline.
 
 Rounding: nutrient values per 100 g are copied as SR28 publishes them (at most
-one decimal for Mg and Ca); USDA portion weights are copied unchanged; the
+one decimal for Mg, Ca and vitamin D); USDA portion weights are copied unchanged; the
 default portion's grams (a multiple of a USDA portion or a mass unit) are
 rounded to 0.01 g.
 """
@@ -58,6 +58,12 @@ ITEM_NOUNS = frozenset(
     mini lobster crab leg chop steak patty roll bun biscuit pod pieces pancakes item
     """.split()
 )
+
+
+#: The meals of a day a food may be tagged with (``meals`` in the selection).
+MEALS = ("breakfast", "lunch", "dinner", "snack")
+#: What a food may contain that a restricted diet avoids (``contains``).
+CONTENTS = ("meat", "fish", "dairy", "egg", "honey", "tree_nuts", "peanuts", "gluten")
 
 
 class SelectionError(ValueError):
@@ -118,6 +124,31 @@ def _number(value: str, what: str, ndb: str) -> float:
     if value is None or not value.strip():
         raise SelectionError(f"SR28 has no {what} value for NDB {ndb}")
     return float(value)
+
+
+def _optional_number(value: str | None) -> float | None:
+    """A figure SR28 may leave blank (vitamin D is not analysed for every food)."""
+    if value is None or not value.strip():
+        return None
+    return float(value)
+
+
+def _tags(entry: dict[str, Any]) -> tuple[list[str], list[str] | None]:
+    """The food's meals and contents, checked against :data:`MEALS` and :data:`CONTENTS`."""
+    key = entry["key"]
+    meals = list(entry.get("meals", []))
+    contains = entry.get("contains")
+    if any(meal not in MEALS for meal in meals) or len(set(meals)) != len(meals):
+        raise SelectionError(f"{key}: meals must be distinct values of {MEALS}")
+    if contains is not None:
+        contains = list(contains)
+        if any(item not in CONTENTS for item in contains):
+            raise SelectionError(f"{key}: contains must list values of {CONTENTS}")
+        contains = sorted(set(contains))
+    if meals and contains is None:
+        raise SelectionError(f"{key}: a food with meals must say what it contains")
+    order = {meal: index for index, meal in enumerate(MEALS)}
+    return sorted(meals, key=order.__getitem__), contains
 
 
 # ------------------------------------------------------------------- portions
@@ -329,6 +360,7 @@ def build_table(
                 "grams": borrowed[0]["grams"],
                 "description": borrowed[0]["description"],
             }
+        meals, contains = _tags(entry)
         taken = {form for form, holder in explicit_owner.items() if holder != key}
         forms = surface_forms(entry, taken)
         for form in forms:
@@ -348,6 +380,11 @@ def build_table(
                 "usda_description": descriptions[ndb]["long"],
                 "magnesium_mg_per_100g": _number(row["Magnesium_(mg)"], "magnesium", ndb),
                 "calcium_mg_per_100g": _number(row["Calcium_(mg)"], "calcium", ndb),
+                "vitamin_d_mcg_per_100g": _optional_number(row.get("Vit_D_µg")),
+                "vitamin_d_iu_per_100g": _optional_number(row.get("Vit_D_IU")),
+                "meals": meals,
+                "contains": contains,
+                "fortified": bool(entry.get("fortified", False)),
                 "portions": portions,
                 "default_portion": {
                     "amount": amount,
@@ -374,7 +411,8 @@ def build_table(
         "selection_source": " ".join(selection["source"].split()),
         "categories": categories,
         "rounding": (
-            "per-100 g values as published in SR28 ABBREV.csv; portion grams as in "
+            "per-100 g values as published in SR28 ABBREV.csv (vitamin D null where SR28 "
+            "has no value); portion grams as in "
             "SR28 WEIGHT.txt; default portion grams rounded to 0.01 g"
         ),
         "foods": foods,
