@@ -1,4 +1,5 @@
-"""A day's food diary: total magnesium, share of a target, foods to close the gap."""
+"""A day's food diary: total magnesium, share of a target, foods to close a gap
+(magnesium or calcium, honouring a diet)."""
 
 from __future__ import annotations
 
@@ -8,21 +9,44 @@ from dataclasses import dataclass
 from typing import Any
 
 from .data_files import load
+from .diet import Diet
 from .errors import InvalidAmount, NutritionError
-from .foods import PortionMagnesium, RankedFood, foods_by_category, magnesium_in_portion
+from .foods import NUTRIENTS, PortionMagnesium, magnesium_in_portion
+from .portions import default_grams
 
 DiaryItem = str | Mapping[str, Any] | Sequence[Any]
 
 
 @dataclass(frozen=True)
 class GapSuggestion:
-    """A food that would close the remaining gap, and how many servings it takes."""
+    """A food that would close the remaining gap, and how many servings it takes.
+
+    ``servings_needed`` counts default servings for ``nutrient`` (magnesium
+    unless asked otherwise); the per-serving figures of both minerals are given.
+    """
 
     key: str
     name: str
     servings_needed: int
     magnesium_per_serving_mg: float
     serving: str
+    nutrient: str = "magnesium"
+    calcium_per_serving_mg: float = 0.0
+
+
+@dataclass(frozen=True)
+class GapPlan:
+    """Result of :func:`close_gap`."""
+
+    nutrient: str
+    target_mg: float
+    eaten_mg: float
+    remaining_mg: float
+    max_servings: int  # most servings of one food a suggestion may take
+    suggestions: tuple[GapSuggestion, ...]  # empty when the gap is closed, or too big
+    closed: bool  # nothing remains
+    too_big_for_one_food: bool  # no allowed food closes it within max_servings
+    restrictions: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -51,32 +75,100 @@ def _parse_item(item: DiaryItem) -> tuple[Any, Any, Any]:
     raise NutritionError("I couldn't read one of the diary entries.")
 
 
-def _suggestable(entry: RankedFood) -> bool:
-    return entry.magnesium_mg > 0 and entry.key in _suggestable_keys()
+def _per_serving(info: Mapping[str, Any], nutrient: str) -> float:
+    grams, _ = default_grams(dict(info))
+    field_name = NUTRIENTS[nutrient][0]
+    return round(float(info[field_name] or 0.0) * grams / 100, 1)
 
 
-def _suggestable_keys() -> set[str]:
-    return {food["key"] for food in load("foods.json")["foods"] if food.get("suggest", True)}
+def gap_suggestions(
+    remaining_mg: float,
+    count: int = 3,
+    *,
+    nutrient: str = "magnesium",
+    diet: Diet | None = None,
+    max_servings: int | None = None,
+) -> list[GapSuggestion]:
+    """Foods that close ``remaining_mg`` of ``nutrient`` in the fewest default servings.
 
-
-def gap_suggestions(remaining_mg: float, count: int = 3) -> list[GapSuggestion]:
-    """Foods that close ``remaining_mg`` in the fewest default servings.
-
-    Ties are broken by more magnesium per serving, then by key. Foods marked
-    ``suggest: false`` in the selection (dry ingredients, spices) are skipped.
+    ``nutrient`` is ``"magnesium"`` or ``"calcium"``. Ties are broken by more of
+    the nutrient per serving, then by key. Foods marked ``suggest: false`` in the
+    selection (dry ingredients, spices) are skipped, and so are foods the
+    ``diet`` does not allow and foods needing more than ``max_servings``.
     """
+    if nutrient not in ("magnesium", "calcium"):
+        raise NutritionError(f"I can close a gap in magnesium or calcium, not in '{nutrient}'.")
     if remaining_mg <= 0:
         return []
     suggestions = []
-    for entry in foods_by_category(None, limit=None):
-        if not _suggestable(entry):
+    for info in load("foods.json")["foods"]:
+        if not info.get("suggest", True) or (diet is not None and not diet.allows(info)):
             continue
-        needed = math.ceil(round(remaining_mg / entry.magnesium_mg, 6))
+        per_serving = _per_serving(info, nutrient)
+        if per_serving <= 0:
+            continue
+        needed = math.ceil(round(remaining_mg / per_serving, 6))
+        if max_servings is not None and needed > max_servings:
+            continue
+        _, words = default_grams(info)
         suggestions.append(
-            GapSuggestion(entry.key, entry.name, needed, entry.magnesium_mg, entry.serving)
+            GapSuggestion(
+                key=info["key"],
+                name=info["name"],
+                servings_needed=needed,
+                magnesium_per_serving_mg=_per_serving(info, "magnesium"),
+                serving=words,
+                nutrient=nutrient,
+                calcium_per_serving_mg=_per_serving(info, "calcium"),
+            )
         )
-    suggestions.sort(key=lambda s: (s.servings_needed, -s.magnesium_per_serving_mg, s.key))
+    per = "magnesium_per_serving_mg" if nutrient == "magnesium" else "calcium_per_serving_mg"
+    suggestions.sort(key=lambda s: (s.servings_needed, -getattr(s, per), s.key))
     return suggestions[:count]
+
+
+def close_gap(
+    nutrient: str,
+    target_mg: float,
+    eaten_mg: float = 0.0,
+    diet: Diet | None = None,
+    count: int = 3,
+) -> GapPlan:
+    """Foods that would close the gap between what was eaten and a target.
+
+    Each suggestion is one food the ``diet`` allows, in at most
+    ``max_servings_per_food`` default servings (``data/planning_limits.yml``).
+    When no single food can close the gap within that, ``too_big_for_one_food``
+    is set and no food is suggested (a day's menu, :mod:`menu`, spreads it).
+
+    Raises :class:`InvalidAmount` for a target or intake that is not a number
+    (target above 0, intake 0 or more) and :class:`NutritionError` for a nutrient
+    other than magnesium or calcium.
+    """
+    for value, what, low in ((target_mg, "target", 0.0), (eaten_mg, "amount eaten", None)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
+            value
+        ):
+            raise InvalidAmount(f"The {what} must be a number of milligrams.")
+        if (low is not None and value <= low) or value < 0:
+            raise InvalidAmount(f"The {what} must be more than 0 mg." if low is not None
+                                else f"The {what} can't be below 0 mg.")
+    limit = int(load("planning_limits.yml")["max_servings_per_food"])
+    remaining = round(max(0.0, float(target_mg) - float(eaten_mg)), 1)
+    suggestions = gap_suggestions(
+        remaining, count, nutrient=nutrient, diet=diet, max_servings=limit
+    )
+    return GapPlan(
+        nutrient=nutrient,
+        target_mg=float(target_mg),
+        eaten_mg=float(eaten_mg),
+        remaining_mg=remaining,
+        max_servings=limit,
+        suggestions=tuple(suggestions),
+        closed=remaining <= 0,
+        too_big_for_one_food=remaining > 0 and not suggestions,
+        restrictions=diet.restrictions() if diet is not None else (),
+    )
 
 
 def diary_total(items: Iterable[DiaryItem], target_mg: float | None = None) -> DiaryTotal:

@@ -5,8 +5,10 @@ All figures come from ``data/foods.json`` (built from USDA SR28 by
 
 * :func:`food_surface_forms` - every name/synonym/plural -> food key (for NLU);
 * :func:`find_food` - typo-tolerant match of a mention to a food key;
-* :func:`magnesium_in_portion` - mg of magnesium in an amount of a food (the grams
-  of the amount come from :func:`portions.portion_grams`);
+* :func:`magnesium_in_portion` - mg of magnesium (and calcium, vitamin D) in an
+  amount of a food (the grams of the amount come from :func:`portions.portion_grams`);
+* :func:`nutrient_in_portion` - one nutrient (``magnesium``, ``calcium`` or
+  ``vitamin_d``) in an amount of a food, with its unit;
 * :func:`foods_by_category` / :func:`rich_foods` - foods ranked by magnesium
   per default serving.
 
@@ -181,6 +183,7 @@ class PortionMagnesium:
     description: str
     magnesium_mg: float
     calcium_mg: float
+    vitamin_d_mcg: float | None  # None: SR28 has no vitamin D figure for this food
     used_default: bool  # the food's default serving was used
     unit_fallback: bool  # the requested unit could not be applied to this food
     requested_unit: str | None
@@ -213,6 +216,76 @@ def _resolve_food(food: str | dict[str, Any]) -> dict[str, Any]:
     if food in _foods():
         return _foods()[food]
     return _foods()[find_food(food).key]
+
+
+def _scaled(per_100g: float | None, grams: float) -> float | None:
+    return None if per_100g is None else round(per_100g * grams / 100, 1)
+
+
+#: Nutrients the food table holds: name -> (field per 100 g, unit of the figure).
+NUTRIENTS: dict[str, tuple[str, str]] = {
+    "magnesium": ("magnesium_mg_per_100g", "mg"),
+    "calcium": ("calcium_mg_per_100g", "mg"),
+    "vitamin_d": ("vitamin_d_mcg_per_100g", "mcg"),
+}
+
+
+def nutrient_per_100g(food: str | dict[str, Any], nutrient: str) -> float | None:
+    """A nutrient per 100 g of a food (``None``: SR28 has no figure for it).
+
+    Raises :class:`NutritionError` for a nutrient the table does not hold.
+    """
+    field_name, _ = _nutrient_field(nutrient)
+    value: float | None = _resolve_food(food)[field_name]
+    return value
+
+
+def _nutrient_field(nutrient: str) -> tuple[str, str]:
+    if nutrient not in NUTRIENTS:
+        raise NutritionError(
+            f"I have food figures for {', '.join(NUTRIENTS).replace('_', ' ')}, "
+            f"not for '{nutrient}'."
+        )
+    return NUTRIENTS[nutrient]
+
+
+@dataclass(frozen=True)
+class PortionNutrient:
+    """One nutrient in a portion (see :func:`nutrient_in_portion`)."""
+
+    nutrient: str  # "magnesium", "calcium" or "vitamin_d"
+    unit: str  # "mg" or "mcg"
+    amount: float | None  # None: SR28 has no figure for this food
+    portion: PortionMagnesium  # the portion used, with every figure
+
+
+def nutrient_in_portion(
+    food: str | dict[str, Any],
+    nutrient: str,
+    amount: float | str | None = None,
+    unit: str | None = None,
+) -> PortionNutrient:
+    """One nutrient in an amount of a food: the portion rules of
+    :func:`magnesium_in_portion`, the figure of ``nutrient``.
+
+    >>> nutrient_in_portion("sardines", "calcium", 3, "oz").amount
+    324.9
+
+    Raises :class:`NutritionError` for an unknown nutrient, and what
+    :func:`magnesium_in_portion` raises.
+    """
+    field_name, figure_unit = _nutrient_field(nutrient)
+    portion = magnesium_in_portion(food, amount, unit)
+    per_100g = _foods()[portion.food][field_name]
+    return PortionNutrient(nutrient, figure_unit, _scaled(per_100g, portion.grams), portion)
+
+
+def resolve_food(food: str | dict[str, Any]) -> dict[str, Any]:
+    """The table entry of a food key, entry or mention ("pumkin seeds").
+
+    Raises :class:`FoodNotFound` (with close matches) for unknown foods.
+    """
+    return _resolve_food(food)
 
 
 def magnesium_in_portion(
@@ -264,6 +337,7 @@ def magnesium_in_portion(
         description=words,
         magnesium_mg=round(info["magnesium_mg_per_100g"] * grams / 100, 1),
         calcium_mg=round(info["calcium_mg_per_100g"] * grams / 100, 1),
+        vitamin_d_mcg=_scaled(info["vitamin_d_mcg_per_100g"], grams),
         used_default=used_default,
         unit_fallback=fallback,
         requested_unit=unit if isinstance(unit, str) else None,

@@ -28,6 +28,12 @@ def _table() -> dict[str, Any]:
     return table
 
 
+def supplement_source() -> str:
+    """Citation of the elemental fractions (formulas, atomic weights, label note)."""
+    source = _table()["source"]
+    return f"{source['formulas']} {source['note']}"
+
+
 def supplement_forms() -> list[str]:
     """Keys of every supplement form in the table, in table order."""
     return list(_table()["forms"])
