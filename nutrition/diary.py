@@ -12,6 +12,7 @@ from .data_files import load
 from .diet import Diet
 from .errors import InvalidAmount, NutritionError
 from .foods import NUTRIENTS, PortionMagnesium, magnesium_in_portion
+from .intake import recommended_intake
 from .portions import default_grams
 
 DiaryItem = str | Mapping[str, Any] | Sequence[Any]
@@ -145,14 +146,15 @@ def close_gap(
     (target above 0, intake 0 or more) and :class:`NutritionError` for a nutrient
     other than magnesium or calcium.
     """
-    for value, what, low in ((target_mg, "target", 0.0), (eaten_mg, "amount eaten", None)):
+    for value, what in ((target_mg, "target"), (eaten_mg, "amount eaten")):
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
             value
         ):
             raise InvalidAmount(f"The {what} must be a number of milligrams.")
-        if (low is not None and value <= low) or value < 0:
-            raise InvalidAmount(f"The {what} must be more than 0 mg." if low is not None
-                                else f"The {what} can't be below 0 mg.")
+    if target_mg <= 0:
+        raise InvalidAmount("The target must be more than 0 mg.")
+    if eaten_mg < 0:
+        raise InvalidAmount("The amount eaten can't be below 0 mg.")
     limit = int(load("planning_limits.yml")["max_servings_per_food"])
     remaining = round(max(0.0, float(target_mg) - float(eaten_mg)), 1)
     suggestions = gap_suggestions(
@@ -208,3 +210,24 @@ def diary_total(items: Iterable[DiaryItem], target_mg: float | None = None) -> D
         remaining_mg=remaining,
         suggestions=tuple(gap_suggestions(remaining)),
     )
+
+
+def close_gap_for_person(
+    nutrient: str,
+    eaten_mg: float,
+    age_years: float,
+    sex: str | None = None,
+    pregnant: bool = False,
+    lactating: bool = False,
+    diet: Diet | None = None,
+    count: int = 3,
+) -> GapPlan:
+    """:func:`close_gap` with the person's RDA/AI as the target
+    (:func:`intake.recommended_intake`; raises :class:`InvalidProfile` as it does)."""
+    intake = recommended_intake(
+        age_years=age_years, sex=sex, pregnant=pregnant, lactating=lactating
+    )
+    targets = {"magnesium": intake.magnesium_mg, "calcium": intake.calcium_mg}
+    if nutrient not in targets:
+        raise NutritionError(f"I can close a gap in magnesium or calcium, not in '{nutrient}'.")
+    return close_gap(nutrient, float(targets[nutrient]), eaten_mg, diet, count)

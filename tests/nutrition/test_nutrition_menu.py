@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from nutrition import menu as menu_module
 from nutrition.data_files import DATA_DIR, load
-from nutrition.diary import close_gap, gap_suggestions
+from nutrition.diary import close_gap, close_gap_for_person, gap_suggestions
 from nutrition.diet import AVOIDS, Diet, make_diet
 from nutrition.errors import FoodNotFound, InvalidAmount, InvalidProfile, NutritionError
 from nutrition.food_table import MEALS
@@ -216,3 +216,14 @@ def test_close_gap_calcium_for_a_vegan_has_no_dairy():
         close_gap("calcium", 100, -1)
     with pytest.raises(NutritionError):
         close_gap("iron", 100, 0)
+
+
+def test_close_gap_for_a_person_uses_their_rda():
+    plan = close_gap_for_person("calcium", 500, age_years=60, sex="female",
+                                diet=make_diet(["lactose_free"]))
+    assert plan.target_mg == recommended_intake(age_years=60, sex="female").calcium_mg
+    assert plan.remaining_mg == pytest.approx(plan.target_mg - 500)
+    assert all(FOODS[s.key]["contains"] is not None for s in plan.suggestions)
+    assert all("dairy" not in FOODS[s.key]["contains"] for s in plan.suggestions)
+    with pytest.raises(InvalidProfile):
+        close_gap_for_person("magnesium", 100, age_years=40)
