@@ -12,7 +12,9 @@ It is an integer program solved with :func:`scipy.optimize.milp` (HiGHS):
 * constraints: magnesium and calcium at least the targets; calcium at most its
   upper limit for the age (the calcium UL counts food too); each meal holds
   between ``min_foods`` and ``max_foods`` different foods; at most
-  ``max_servings_per_food`` servings of one food in the day (all from
+  ``max_servings_per_food`` servings of one food in the day, on at most
+  ``max_meals_per_food`` meals; at most ``max_foods_per_category_per_meal``
+  foods of one category on a meal (not two fish at one dinner) (all from
   ``data/planning_limits.yml``); only foods the :class:`diet.Diet` allows;
 * cost: the number of servings (a small day), plus a penalty for each food
   already used by an earlier ``variant`` of the same request. HiGHS is
@@ -141,6 +143,7 @@ class DayMenu:
 class _Food:
     key: str
     name: str
+    category: str
     meals: tuple[str, ...]
     magnesium: float  # per default serving, mg (to 0.1)
     calcium: float
@@ -163,6 +166,7 @@ def _menu_foods() -> tuple[_Food, ...]:
             _Food(
                 key=info["key"],
                 name=info["name"],
+                category=info["category"],
                 meals=tuple(info["meals"]),
                 magnesium=round(info["magnesium_mg_per_100g"] * grams / 100, 1),
                 calcium=round(info["calcium_mg_per_100g"] * grams / 100, 1),
@@ -196,6 +200,8 @@ class _Model:
     foods: tuple[_Food, ...]
     pairs: tuple[tuple[int, str], ...]
     max_servings: int
+    max_meals: int  # meals of the day one food may appear on
+    max_per_category: int  # foods of one category on one meal
     meal_limits: dict[str, tuple[int, int]]
 
 
@@ -224,7 +230,9 @@ def _model(diet: Diet, exclude: frozenset[str] = frozenset(), top: int | None = 
         meal: (int(rule["min_foods"]), int(rule["max_foods"]))
         for meal, rule in limits["meals"].items()
     }
-    return _Model(foods, pairs, int(limits["max_servings_per_food"]), meal_limits)
+    return _Model(foods, pairs, int(limits["max_servings_per_food"]),
+                  int(limits["max_meals_per_food"]),
+                  int(limits["max_foods_per_category_per_meal"]), meal_limits)
 
 
 def _solve(
@@ -268,6 +276,15 @@ def _solve(
     for columns in by_food.values():
         if len(columns) > 1:
             add_row([(j * s + k, float(k + 1)) for j in columns for k in range(s)], 0.0, float(s))
+            add_row([(j * s + k, 1.0) for j in columns for k in range(s)],
+                    0.0, float(model.max_meals))
+    by_meal_category: dict[tuple[str, str], list[int]] = {}
+    for j, (i, meal) in enumerate(model.pairs):
+        by_meal_category.setdefault((meal, model.foods[i].category), []).append(j)
+    for columns in by_meal_category.values():
+        if len(columns) > model.max_per_category:
+            add_row([(j * s + k, 1.0) for j in columns for k in range(s)],
+                    0.0, float(model.max_per_category))
     for meal in MEALS:
         fewest, most = model.meal_limits[meal]
         add_row([(j * s + k, 1.0) for j in by_meal[meal] for k in range(s)],
@@ -429,13 +446,25 @@ def _explain(
     said = ", ".join(name.replace("_", " ") for name in limits) or "no limits"
     for meal in MEALS:
         low, _ = model.meal_limits[meal]
-        available = {i for i, pair_meal in model.pairs if pair_meal == meal}
-        if len(available) < low:
+        categories: dict[str, int] = {}
+        for i, pair_meal in model.pairs:
+            if pair_meal == meal:
+                category = model.foods[i].category
+                categories[category] = categories.get(category, 0) + 1
+        fits = sum(min(count, model.max_per_category) for count in categories.values())
+        if fits < low:
             return MenuInfeasible(
-                f"I can't plan {meal}: with these limits ({said}) I have too few foods "
-                f"for it (it needs at least {low}).",
+                f"I can't plan {meal}: with these limits ({said}) I have too few different "
+                f"foods for it (it needs at least {low}).",
                 None, meal=meal, restrictions=limits,
             )
+    n = len(model.pairs) * model.max_servings
+    if _solve(model, np.zeros(n), [("calcium", -math.inf, calcium_ul)]) is None:
+        return MenuInfeasible(
+            f"I can't plan a whole day: with these limits ({said}) I have too few different "
+            "foods to fill all four meals.",
+            None, restrictions=limits,
+        )
     best = {name: _best(model, name, calcium_ul) for name in ("magnesium", "calcium")}
     targets = {"magnesium": magnesium, "calcium": calcium}
     short = [name for name in ("calcium", "magnesium")
