@@ -7,8 +7,9 @@ calcium RDA/AI (:func:`intake.recommended_intake`) with no supplement.
 
 It is an integer program solved with :func:`scipy.optimize.milp` (HiGHS):
 
-* variables: servings ``x[f, m]`` of food ``f`` at meal ``m`` (0 to the limit)
-  and ``y[f, m]`` (1 when the food is on that meal);
+* variables: one 0/1 choice ``z[f, m, k]`` per food ``f``, meal ``m`` and
+  serving count ``k`` = 1 .. ``max_servings_per_food`` ("k servings of f at m"),
+  at most one ``k`` per food and meal;
 * constraints: magnesium and calcium at least the targets; calcium at most its
   upper limit for the age (the calcium UL counts food too); each meal holds
   between ``min_foods`` and ``max_foods`` different foods; at most
@@ -16,9 +17,10 @@ It is an integer program solved with :func:`scipy.optimize.milp` (HiGHS):
   ``max_meals_per_food`` meals; at most ``max_foods_per_category_per_meal``
   foods of one category on a meal (not two fish at one dinner) (all from
   ``data/planning_limits.yml``); only foods the :class:`diet.Diet` allows;
-* cost: the number of servings (a small day), plus a penalty for each food
-  already used by an earlier ``variant`` of the same request. HiGHS is
-  deterministic, so the same request gets the same menu.
+* cost: the number of servings (a small day, accepted within ``_GAP`` of the
+  fewest possible), plus a penalty for each food already used by an earlier
+  ``variant`` of the same request. HiGHS is deterministic, so the same request
+  gets the same menu.
 
 Speed: first a small program (each meal's richest foods, foods of earlier
 variants left out), then, only if that has no answer, every allowed food.
@@ -66,7 +68,8 @@ class MenuInfeasible(NutritionError):
     """No day's menu meets the targets with the foods and limits allowed.
 
     ``nutrient`` is ``"magnesium"``, ``"calcium"``, ``"both"`` (each can be met,
-    not together) or ``None`` when a meal has too few foods (``meal``);
+    not together) or ``None`` when the meals can't be filled (``meal`` names the
+    meal with too few different foods, or is ``None`` for the day as a whole);
     ``best_mg`` is the most of the nutrient the allowed foods can give.
     """
 
