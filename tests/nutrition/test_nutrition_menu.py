@@ -92,7 +92,7 @@ def check_menu(request: MenuRequest) -> None:
     assert menu.calcium_mg == pytest.approx(sum(m.calcium_mg for m in menu.meals), abs=0.06)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(requests)
 def test_every_constraint_holds_for_random_requests(request):
     check_menu(request)
