@@ -87,7 +87,10 @@ TOPICS: dict[str, Topic] = {
         "utter_topic_magnesium_bones", {**figures.body_figures(), **figures.study_figures()}
     ),
     "ask_magnesium_mechanism": topic("utter_topic_magnesium_mechanism", figures.study_figures()),
-    "ask_magnesium_evidence": topic("utter_topic_magnesium_evidence", figures.study_figures()),
+    "ask_magnesium_evidence": topic(
+        "utter_topic_magnesium_evidence",
+        {**figures.study_figures(), **figures.bone_density_figures()},
+    ),
     "ask_celiac_magnesium": topic("utter_topic_celiac", figures.study_figures()),
     "ask_modern_diet_shortfall": topic(
         "utter_topic_modern_diet", {**figures.study_figures(), **figures.rda_figures()}

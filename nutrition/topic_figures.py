@@ -102,6 +102,25 @@ def study_figures() -> Figures:
     }
 
 
+def bone_density_figures() -> Figures:
+    """The observational studies of magnesium intake and bone density (NIH ODS summary)."""
+    studies = _facts()["studies"]
+    abc, whi = studies["health_abc_2005"], studies["whi_2014"]
+    return {
+        "abc_year": str(abc["year"]),
+        "abc_people": abc["participants"],
+        "abc_age_low": abc["ages"]["low"],
+        "abc_age_high": abc["ages"]["high"],
+        "abc_source": abc["short_source"],
+        "whi_year": str(whi["year"]),
+        "whi_women": whi["participants"],
+        "whi_hip_higher": whi["hip_bmd_higher_percent"],
+        "whi_body_higher": whi["whole_body_bmd_higher_percent"],
+        "whi_source": whi["short_source"],
+        "bone_density_source": studies["bone_density_summary"]["short_source"],
+    }
+
+
 def risk_figures() -> Figures:
     risk = _facts()["risk_groups"]
     return {"older_men_age": risk["older_men_age_over"], "risk_source": risk["short_source"]}

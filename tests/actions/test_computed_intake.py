@@ -33,7 +33,7 @@ def test_woman_of_54():
     assert "calcium, 1,200 mg a day" in said
     assert "15 mcg (600 IU)" in said
     assert "Source: Institute of Medicine" in said
-    assert "your doctor can tailor them" in said
+    assert "Your doctor can tailor them" in said
 
 
 def test_man_of_70_and_of_75():
