@@ -22,6 +22,7 @@ KEYS = {
     "must_contain", "must_not_contain", "sr28", "dose", "ratio", "medicine_class", "source",
     "xfail",
 }
+FACT_KEYS = ("person", "sr28", "dose", "ratio", "medicine_class")
 NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 
@@ -46,7 +47,7 @@ def load_area(area: str) -> list[Case]:
     for item in raw:
         unknown = set(item) - KEYS
         assert not unknown, f"{area}.yml {item.get('id')}: unknown keys {sorted(unknown)}"
-        facts = {k: item[k] for k in ("person", "sr28", "dose", "ratio", "medicine_class") if k in item}
+        facts = {k: item[k] for k in FACT_KEYS if k in item}
         cases.append(Case(
             area=area, id=item["id"], say=list(item["say"]), source=item["source"],
             expect={k: str(v) for k, v in (item.get("expect") or {}).items()},

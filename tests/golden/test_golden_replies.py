@@ -24,8 +24,8 @@ CASES = all_cases()
 
 def params() -> list:
     return [
-        pytest.param(case, id=f"{case.area}:{case.id}",
-                     marks=[pytest.mark.xfail(reason=case.xfail, strict=True)] if case.xfail else [])
+        pytest.param(case, id=f"{case.area}:{case.id}", marks=[
+            pytest.mark.xfail(reason=case.xfail, strict=True)] if case.xfail else [])
         for case in CASES
     ]
 
