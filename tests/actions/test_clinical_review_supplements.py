@@ -48,7 +48,7 @@ def magnesium_amounts(said: str) -> list[float]:
 
 def test_woman_at_both_rdas_is_told_she_is_on_target():
     said = say(RATIO, HER_MESSAGE, her_entities(), WOMAN_60)
-    assert "your RDA of 320 mg a day" in said
+    assert "your RDA: 320 mg of magnesium a day" in said
     assert "meets it, so you are on target" in said
     assert "meets your calcium RDA of 1,200 mg" in said
     assert "a lot more calcium" not in said and "far more" not in said
@@ -111,7 +111,7 @@ def question_entities():
 
 def test_too_much_question_gets_the_adult_limit_first_without_an_age():
     said = supp(QUESTION, question_entities())
-    assert "For adults, the upper limit for magnesium from supplements is 350 mg" in said
+    assert "For adults, the upper limit is 350 mg a day of magnesium from supplements" in said
     assert "Children's limits are lower" in said
     assert "more than the limit" in said
     assert said.index("350 mg") < said.index("Which form is it")
@@ -121,7 +121,7 @@ def test_too_much_question_gets_the_adult_limit_first_without_an_age():
 @pytest.mark.parametrize(("age", "ul"), [(2.0, "65"), (6.0, "110"), (60.0, "350")])
 def test_too_much_question_with_an_age_uses_that_age_limit(age, ul):
     said = supp(QUESTION, question_entities(), {"age": age})
-    assert f"Your upper limit for magnesium from supplements is {ul} mg" in said
+    assert f"Your upper limit is {ul} mg a day of magnesium from supplements" in said
     assert "For adults" not in said
 
 
@@ -129,7 +129,7 @@ def test_too_much_question_with_the_real_extractor():
     entities = extracted(QUESTION)
     if entities is None:
         pytest.skip("spaCy pipeline not built (python -m nlu.build_pipeline)")
-    assert "upper limit for magnesium from supplements is 350 mg" in supp(QUESTION, entities)
+    assert "upper limit is 350 mg a day of magnesium from supplements" in supp(QUESTION, entities)
 
 
 def test_within_the_limit_without_an_age_names_the_adult_limit():
