@@ -65,8 +65,12 @@ lint: install ## ruff, mypy (strict) over nutrition/ and actions/, the import ru
 unit-test: install build services ## pytest without running servers
 	$(PY) -m pytest -m "not integration"
 
+# Rasa reads a file in a stories folder as test stories only when its name starts with
+# "test_": each file of tests/stories/ is linked under that name into build/story_tests/.
 story-test: train ## rasa test on the stories of tests/stories/ end to end (intents, entities, actions)
-	$(PY) -m runtime test core --model $(MODEL) --stories tests/stories --e2e \
+	rm -rf build/story_tests && mkdir -p build/story_tests
+	for f in tests/stories/*.yml; do ln -s "$$PWD/$$f" "build/story_tests/test_$$(basename $$f)"; done
+	$(PY) -m runtime test core --model $(MODEL) --stories build/story_tests --e2e \
 		--fail-on-prediction-errors --out results/core
 
 integration-test: train web system-deps services ## pytest against real running servers

@@ -16,11 +16,12 @@ from rasa_sdk.types import DomainDict
 
 from actions import entities as ents
 from actions.base import Answer, Chart, Turn, TurnAction
-from actions.replies import Reply, mg, percent, quote, render
+from actions.replies import Reply, mg, number, percent, quote, render
 from nutrition.diary import diary_total
 from nutrition.errors import FoodNotFound, InvalidAmount
 from nutrition.foods import (
     PortionMagnesium,
+    borrowed_volume,
     find_food,
     food_categories,
     food_info,
@@ -30,6 +31,7 @@ from nutrition.foods import (
     rich_foods,
 )
 from nutrition.intake import adult_rda_range_mg
+from nutrition.portions import quantity_words
 
 Part = tuple[str, dict[str, Any]]
 
@@ -51,6 +53,8 @@ class UnknownWords:
 
     text: str
     matches: tuple[tuple[str, float], ...]
+    # the words fit two or more foods about equally ("beef"): ask which, give no figure
+    uncertain: bool = False
 
 
 def unknown_words(text: str) -> UnknownWords:
@@ -58,7 +62,7 @@ def unknown_words(text: str) -> UnknownWords:
         match = find_food(text)
         return UnknownWords(text, ((match.key, match.score), *match.close_matches))
     except FoodNotFound as error:
-        return UnknownWords(text, tuple(error.close_matches))
+        return UnknownWords(text, tuple(error.close_matches), bool(error.uncertain))
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,8 @@ class FoodsSaid:
             try:
                 match = find_food(chunk.text)
             except FoodNotFound as error:
-                unknown.append(UnknownWords(chunk.text, tuple(error.close_matches)))
+                unknown.append(UnknownWords(chunk.text, tuple(error.close_matches),
+                                            bool(error.uncertain)))
                 continue
             if not strict or match.score >= LEFTOVER_MATCH_SCORE:
                 missed.append(
@@ -115,6 +120,8 @@ def unknown_food_parts(unknown: list[UnknownWords], diary: bool) -> list[Part]:
         names = close_match_names([m for m in words.matches if m[1] >= MIN_SUGGESTION_SCORE])
         if diary:
             name = "utter_diary_unknown_item" if names else "utter_diary_unknown_item_no_match"
+        elif words.uncertain and names:
+            name = "utter_food_uncertain"
         else:
             name = "utter_food_unknown" if names else "utter_food_unknown_no_match"
         parts.append((name, {"text": quote(words.text), "matches": names}))
@@ -138,6 +145,12 @@ def portion_parts(result: PortionMagnesium, requested_unit: str | None) -> list[
         parts.append(("utter_food_handful", {}))
     elif result.assumption == "count_as_default_servings":
         parts.append(("utter_food_count_as_servings", {}))
+    elif result.assumption == "volume_from_similar_food_density":
+        like = borrowed_volume(result.food)
+        if like is not None:
+            parts.append(("utter_food_volume_borrowed", {
+                "food": result.food_name, "similar": like.food_name,
+                "portion": quantity_words(like.amount, like.unit), "grams": number(like.grams)}))
     return parts
 
 
@@ -185,8 +198,10 @@ class ActionFoodMagnesium(TurnAction):
             result, notes = checked_portion(mentions[0])
         except FoodNotFound as error:
             names = close_match_names(error.close_matches)
-            reply.add("utter_food_unknown" if names else "utter_food_unknown_no_match",
-                      text=quote(error.query or mentions[0].food), matches=names)
+            name = "utter_food_unknown" if names else "utter_food_unknown_no_match"
+            if names and error.uncertain:
+                name = "utter_food_uncertain"
+            reply.add(name, text=quote(error.query or mentions[0].food), matches=names)
             return Answer(reply)
         reply.extend(notes)
         reply.add("utter_food_magnesium", portion=result.description,

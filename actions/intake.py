@@ -18,6 +18,12 @@ from rasa_sdk.types import DomainDict
 from actions.base import Answer, Chart, Turn, TurnAction
 from actions.entities import AgeMention, NumberMention
 from actions.replies import Reply, mg, number, render
+from nutrition.bone_density import (
+    BoneScore,
+    bone_density_source,
+    t_score_category,
+    t_score_limits,
+)
 from nutrition.intake import (
     AgeProblem,
     age_problem,
@@ -139,12 +145,15 @@ class Update:
     text: str = ""  # the user's words, to quote back
     # the user asked for their figure again while the form still needs an answer
     asked_again: str | None = None
+    # bone density scores ("my T-score is -2.7"): never read as an age
+    bone_scores: tuple[BoneScore, ...] = ()
 
     @property
     def empty(self) -> bool:
         return (
             self.age is None and self.sex is None and self.life_stage is None
             and not self.said_neither and self.unreadable is None and self.asked_again is None
+            and not self.bone_scores
         )
 
 
@@ -172,6 +181,23 @@ def _age_years(mention: AgeMention | NumberMention) -> tuple[float | None, Messa
     return (None, problem) if problem else (years, None)
 
 
+def bone_score_messages(score: BoneScore) -> list[Message]:
+    """What a bone density score is (not an age), its WHO category when it is a T-score
+    written with its sign, and that diet figures depend on age and sex, not on the score."""
+    messages: list[Message] = [(f"utter_profile_bone_score_{score.kind}",
+                                {"value": number(score.value, 1)})]
+    category = t_score_category(score)
+    if category is not None:
+        limits = t_score_limits()
+        messages.append((f"utter_profile_t_score_{category}", {
+            "normal_from": number(limits["normal_from"], 1),
+            "osteoporosis_at_or_below": number(limits["osteoporosis_at_or_below"], 1)}))
+    messages.append(("utter_profile_bone_score_diet", {}))
+    if category is not None:
+        messages.append(("utter_profile_bone_score_source", {"source": bone_density_source()}))
+    return messages
+
+
 def apply_update(current: Profile, update: Update) -> Checked:
     """Check ``update`` against the tables and merge it into ``current``.
 
@@ -182,6 +208,9 @@ def apply_update(current: Profile, update: Update) -> Checked:
     """
     checked = Checked()
     age, sex, stage = current.age, current.sex, current.life_stage
+    if update.bone_scores:
+        # no age is taken from it: the age stays as it was (the form asks when it's missing)
+        checked.messages.extend(bone_score_messages(update.bone_scores[0]))
 
     if update.age is not None:
         years, problem = _age_years(update.age)

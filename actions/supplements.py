@@ -18,7 +18,8 @@ from actions import entities as ents
 from actions.base import Answer, Turn, TurnAction
 from actions.replies import Reply, mg, number, quote
 from nutrition.errors import InvalidAmount, UnknownSupplementForm
-from nutrition.ratio import ratio_advice
+from nutrition.intake import RecommendedIntake, adult_rda_range_mg
+from nutrition.ratio import RatioAdvice, ratio_advice
 from nutrition.supplements import (
     ElementalMagnesium,
     elemental_magnesium,
@@ -27,6 +28,8 @@ from nutrition.supplements import (
     supplement_forms,
 )
 from nutrition.units import mass_in_mg
+
+Part = tuple[str, dict[str, Any]]
 
 
 def dose_mg(entity: ents.Entity | None) -> float | None:
@@ -37,7 +40,8 @@ def dose_mg(entity: ents.Entity | None) -> float | None:
 
 
 class ActionCalciumRatio(TurnAction):
-    """Magnesium that balances a calcium dose (2:1 and 1:1), capped by the upper limit."""
+    """Calcium and magnesium against the person's own RDA (the official target), with the
+    2:1 and 1:1 ratios as opinions of some experts, capped by the upper limit."""
 
     def name(self) -> str:
         return "action_calcium_ratio"
@@ -55,46 +59,91 @@ class ActionCalciumRatio(TurnAction):
                 reply.add("utter_ratio_bad_amount", text=quote(turn.words(calcium_entity)))
             reply.add("utter_ratio_general").add("utter_ratio_source")
             return Answer(reply)
-        profile = turn.profile
+        profile, intake = turn.profile, turn.intake
         try:
-            advice = ratio_advice(calcium, magnesium, age_years=profile.age,
-                                  supplemental_magnesium_mg=magnesium)
+            advice = ratio_advice(
+                calcium, magnesium, age_years=profile.age, supplemental_magnesium_mg=magnesium,
+                magnesium_rda_mg=intake.magnesium_mg if intake else None,
+                calcium_rda_mg=intake.calcium_mg if intake else None)
         except InvalidAmount:
             shown = magnesium_entity if calcium > 0 and magnesium_entity else calcium_entity
             reply.add("utter_ratio_bad_amount", text=quote(turn.words(shown)))
             reply.add("utter_ratio_general").add("utter_ratio_source")
             return Answer(reply)
-        reason = turn.caution
-        if not reason:
-            # under a medical caution no magnesium amount is suggested at all (the ratio
-            # amounts are above the adult RDA and in practice mean supplements)
-            reply.add("utter_ratio_targets", calcium_mg=mg(advice.calcium_mg),
-                      magnesium_2_to_1_mg=mg(advice.magnesium_for_2_to_1_mg),
-                      magnesium_1_to_1_mg=mg(advice.magnesium_for_1_to_1_mg))
-            reply.add("utter_ratio_opinion")
-        if "no_magnesium_intake" in advice.warnings:
-            reply.add("utter_ratio_no_magnesium")
-        elif advice.current_ratio is not None:
-            reply.add("utter_ratio_current", magnesium_mg=mg(advice.magnesium_mg),
-                      ratio=number(advice.current_ratio, 1))
-            if "ratio_far_above_2_to_1" in advice.warnings:
-                reply.add("utter_ratio_far_too_high")
-            else:
-                reply.add("utter_ratio_not_far")
-        ul = advice.supplemental_ul_mg
-        if reason:
-            reply.add("utter_caution_no_supplement_dose", reason=reason)
-        elif "ul_not_established" in advice.warnings or ul is None:
-            reply.add("utter_ratio_ul_not_set")
-        else:
-            if "supplement_above_ul" in advice.warnings:
-                reply.add("utter_ratio_supplement_above_ul", magnesium_mg=mg(advice.magnesium_mg),
-                          ul_mg=mg(ul))
-            personal = profile.age is not None
-            reply.add("utter_ratio_ul_personal" if personal else "utter_ratio_ul_adult",
-                      ul_mg=mg(ul))
+        reply.extend(target_parts(advice, intake))
+        reply.extend(ratio_parts(advice, caution=bool(turn.caution)))
+        reply.extend(limit_parts(advice, turn.caution, personal=profile.age is not None))
+        if intake is None:
+            reply.add("utter_ratio_offer_profile")
         reply.add("utter_ratio_source")
         return Answer(reply)
+
+
+def target_parts(advice: RatioAdvice, intake: RecommendedIntake | None) -> list[Part]:
+    """The official targets (the person's RDA or AI) and whether the intakes meet them."""
+    if intake is None or advice.magnesium_rda_mg is None:
+        low, high = adult_rda_range_mg()
+        return [("utter_ratio_rda_unknown", {"adult_low_mg": mg(low), "adult_high_mg": mg(high)})]
+    parts: list[Part] = [("utter_ratio_rda_target", {
+        "kind": intake.magnesium_kind, "magnesium_rda_mg": mg(advice.magnesium_rda_mg)})]
+    if advice.magnesium_meets_rda is True:
+        parts.append(("utter_ratio_magnesium_meets", {"magnesium_mg": mg(advice.magnesium_mg)}))
+    elif advice.magnesium_meets_rda is False and advice.magnesium_mg:
+        parts.append(("utter_ratio_magnesium_short", {
+            "magnesium_mg": mg(advice.magnesium_mg),
+            "short_mg": mg(advice.magnesium_short_of_rda_mg)}))
+    if advice.calcium_rda_mg is not None:
+        name = ("utter_ratio_calcium_meets" if advice.calcium_meets_rda
+                else "utter_ratio_calcium_below")
+        parts.append((name, {"calcium_mg": mg(advice.calcium_mg), "kind": intake.calcium_kind,
+                             "calcium_rda_mg": mg(advice.calcium_rda_mg)}))
+    return parts
+
+
+def ratio_parts(advice: RatioAdvice, caution: bool) -> list[Part]:
+    """The person's ratio, and the 2:1 and 1:1 ratios as opinions, never as targets: an
+    amount above the RDA is not shown as one to aim for (higher doses are not needed)."""
+    parts: list[Part] = []
+    if "no_magnesium_intake" in advice.warnings:
+        parts.append(("utter_ratio_no_magnesium", {}))
+    elif advice.current_ratio is not None:
+        parts.append(("utter_ratio_current", {"magnesium_mg": mg(advice.magnesium_mg),
+                                              "ratio": number(advice.current_ratio, 1)}))
+        if "ratio_far_above_2_to_1" in advice.warnings:
+            parts.append(("utter_ratio_far_too_high", {}))
+            if advice.magnesium_meets_rda is None:
+                parts.append(("utter_ratio_more_from_food", {}))
+    if caution or advice.ratio_amounts_above_rda:
+        # under a medical caution no magnesium amount is suggested at all
+        parts.append(("utter_ratio_opinion_above_rda" if advice.ratio_amounts_above_rda
+                      else "utter_ratio_opinion_only", {}))
+    elif advice.one_to_one_above_rda:
+        parts.append(("utter_ratio_opinion_2_to_1", {
+            "calcium_mg": mg(advice.calcium_mg),
+            "magnesium_2_to_1_mg": mg(advice.magnesium_for_2_to_1_mg)}))
+    else:
+        parts.append(("utter_ratio_opinion_both", {
+            "calcium_mg": mg(advice.calcium_mg),
+            "magnesium_2_to_1_mg": mg(advice.magnesium_for_2_to_1_mg),
+            "magnesium_1_to_1_mg": mg(advice.magnesium_for_1_to_1_mg)}))
+    parts.append(("utter_ratio_opinion", {}))
+    return parts
+
+
+def limit_parts(advice: RatioAdvice, reason: str | None, personal: bool) -> list[Part]:
+    """The upper limit for supplements (the person's own when the age is known)."""
+    ul = advice.supplemental_ul_mg
+    if reason:
+        return [("utter_caution_no_supplement_dose", {"reason": reason})]
+    if "ul_not_established" in advice.warnings or ul is None:
+        return [("utter_ratio_ul_not_set", {})]
+    parts: list[Part] = []
+    if "supplement_above_ul" in advice.warnings:
+        parts.append(("utter_ratio_supplement_above_ul",
+                      {"magnesium_mg": mg(advice.magnesium_mg), "ul_mg": mg(ul)}))
+    parts.append(("utter_ratio_ul_personal" if personal else "utter_ratio_ul_adult",
+                  {"ul_mg": mg(ul)}))
+    return parts
 
 
 def same_form_words(words: str, key: str) -> str:
@@ -126,33 +175,28 @@ class ActionSupplementElemental(TurnAction):
         forms = ents.of_type(turn.entities, "supplement_form")
         form = forms[0].get("value") if forms else None
         # the user's own words keep what the form key loses ("Epsom salt" is the
-        # heptahydrate of magnesium sulfate)
+        # heptahydrate of magnesium sulfate, "magnesium oil" a spray for the skin)
         words = turn.words(forms[0]) if forms else None
         doses = [e for e in ents.mass_amounts(turn.entities)
                  if e.get("role") in (None, "magnesium")]
         reply = Reply()
         for number_ in turn.unreadable_amounts:
             reply.add("utter_amount_unreadable", text=quote(number_.text))
-        if not form:
-            reply.add("utter_supplement_which_form").add("utter_supplement_label")
-            return Answer(reply)
         compound = dose_mg(doses[0]) if doses else None
+        if not form:
+            # "is 500 mg a day too much?": the limit first, then what is needed to check it
+            if compound is not None and compound > 0:
+                reply.extend(limit_first_parts(turn, compound))
+                reply.add("utter_supplement_which_form_dose", dose_mg=mg(compound))
+            else:
+                reply.add("utter_supplement_which_form")
+            reply.add("utter_supplement_label")
+            return Answer(reply)
         if doses and compound is None:
             reply.add("utter_ratio_bad_amount", text=quote(turn.words(doses[0])))
         form = same_form_words(str(words), str(form))
-        result: ElementalMagnesium | None = None
         try:
-            if compound is None:
-                fraction = elemental_magnesium(form, 0)
-                hydrate = fraction.hydrate != "anhydrous"
-                reply.add("utter_supplement_fraction_hydrate" if hydrate
-                          else "utter_supplement_fraction",
-                          form=fraction.form_name.capitalize(), hydrate=fraction.hydrate,
-                          percent=number(fraction.percent_elemental))
-                info = form_info(fraction.form)
-            else:
-                result = elemental_magnesium(form, compound)
-                info = form_info(result.form)
+            result = elemental_magnesium(form, compound if compound is not None else 0)
         except UnknownSupplementForm:
             names = ", ".join(form_info(key)["name"] for key in supplement_forms())
             reply.add("utter_supplement_unknown_form", forms=names)
@@ -160,23 +204,68 @@ class ActionSupplementElemental(TurnAction):
         except InvalidAmount:
             reply.add("utter_ratio_bad_amount", text=quote(turn.words(doses[0])))
             return Answer(reply)
-        if result is not None:
+        if compound is None:
+            hydrate = result.hydrate != "anhydrous"
+            reply.add("utter_supplement_fraction_hydrate" if hydrate
+                      else "utter_supplement_fraction",
+                      form=result.form_name.capitalize(), hydrate=result.hydrate,
+                      percent=number(result.percent_elemental))
+        else:
             name, values = _result_parts(result)
             reply.add(name, **values)
-        if info.get("absorption") == "better":
-            reply.add("utter_supplement_absorption_better")
-        elif info.get("absorption") == "lower":
-            reply.add("utter_supplement_absorption_lower")
+        reply.extend(form_note_parts(result, with_dose=compound is not None))
         reason = turn.caution
-        ul, _personal = turn.profile.supplement_ul_mg()
+        ul, personal = turn.profile.supplement_ul_mg()
         if reason:
             reply.add("utter_caution_no_supplement_dose", reason=reason)
-        elif result is not None and ul is not None:
-            if result.elemental_mg > ul:
-                reply.add("utter_supplement_above_ul", ul_mg=mg(ul))
-            else:
-                reply.add("utter_supplement_within_ul", ul_mg=mg(ul))
-        elif result is not None and ul is None:
-            reply.add("utter_intake_ul_not_set")
+        elif compound is not None and not result.topical:
+            reply.extend(ul_check_parts(result.elemental_mg, ul, personal))
         reply.add("utter_supplement_label").add("utter_supplement_source")
         return Answer(reply)
+
+
+def form_note_parts(result: ElementalMagnesium, with_dose: bool) -> list[Part]:
+    """What the reply must add about the form: which hydrate a figure assumes, a product for
+    the skin (no absorption claim), the laxative effect of Epsom salt, absorption."""
+    parts: list[Part] = []
+    if result.hydrate_assumed and result.other_hydrates:
+        parts.append(("utter_supplement_hydrate_assumed",
+                      {"hydrate": result.hydrate, "form": result.form_name}))
+        if with_dose:
+            for other, elemental in result.other_hydrates.items():
+                parts.append(("utter_supplement_hydrate_other",
+                              {"hydrate": other, "elemental_mg": mg(elemental)}))
+    if result.topical:
+        parts.append(("utter_supplement_topical", {}))
+    elif result.absorption == "better":
+        parts.append(("utter_supplement_absorption_better", {}))
+    elif result.absorption == "lower":
+        parts.append(("utter_supplement_absorption_lower", {}))
+    if "laxative" in result.notes:
+        parts.append(("utter_supplement_laxative", {}))
+    return parts
+
+
+def ul_check_parts(elemental_mg: float, ul: float | None, personal: bool) -> list[Part]:
+    """The elemental amount against the upper limit: the person's own when the age is
+    known, else the adult limit named as the adult one (children's limits are lower)."""
+    if ul is None:
+        return [("utter_intake_ul_not_set", {})]
+    above = elemental_mg > ul
+    if personal:
+        return [("utter_supplement_above_ul" if above else "utter_supplement_within_ul",
+                 {"ul_mg": mg(ul)})]
+    return [("utter_supplement_above_ul_adult" if above else "utter_supplement_within_ul_adult",
+             {"ul_mg": mg(ul)})]
+
+
+def limit_first_parts(turn: Turn, dose: float) -> list[Part]:
+    """The upper limit for supplemental magnesium, said before asking for the form."""
+    if turn.caution:
+        return [("utter_caution_no_supplement_dose", {"reason": turn.caution})]
+    ul, personal = turn.profile.supplement_ul_mg()
+    if ul is None:
+        return [("utter_intake_ul_not_set", {})]
+    name = "utter_supplement_ul_personal" if personal else "utter_supplement_ul_adult"
+    check = "utter_supplement_dose_above_ul" if dose > ul else "utter_supplement_dose_within_ul"
+    return [(name, {"ul_mg": mg(ul)}), (check, {"dose_mg": mg(dose)})]

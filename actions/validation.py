@@ -26,6 +26,7 @@ from rasa_sdk.types import DomainDict
 from actions import entities as ents
 from actions.intake import SLOTS, Update, apply_update
 from actions.replies import Reply, quote
+from nutrition.bone_density import BoneScore, find_bone_scores
 from nutrition.profile import Profile
 
 PROFILE_FORM = "magnesium_profile_form"
@@ -59,6 +60,11 @@ def read_update(tracker: Tracker, form_name: str) -> Update:
     entities = ents.latest_entities(tracker)
     text = ents.latest_text(tracker)
     update = Update(text=quote(text))
+    # "my T-score is -2.7": a bone density score, never an age
+    update.bone_scores = find_bone_scores(text)
+    entities = [e for e in entities if not _in_score(e, update.bone_scores)]
+    scores_as_spans: list[ents.Entity] = [
+        {"entity": "bone_score", "start": s.start, "end": s.end} for s in update.bone_scores]
     update.age = ents.age_mention(entities)
     sex = ents.first_value(entities, "sex")
     update.sex = str(sex).lower() if sex is not None else None
@@ -72,7 +78,7 @@ def read_update(tracker: Tracker, form_name: str) -> Update:
         (requested == "age" and answers) or (requested is None and intent == "inform_profile")
     ):
         # "130", "two hundred", "-5": numbers the extractor doesn't take for an age
-        update.age = ents.age_from_text(text, entities)
+        update.age = ents.age_from_text(text, [*entities, *scores_as_spans])
     if requested is None:
         update.one_shot = update.age is not None and update.sex is not None
     elif update.empty and intent in ANSWER_INTENTS and not digression_ran(tracker, form_name):
@@ -80,6 +86,15 @@ def read_update(tracker: Tracker, form_name: str) -> Update:
     elif update.empty and intent in ASK_AGAIN_INTENTS:
         update.asked_again = requested
     return update
+
+
+def _in_score(entity: ents.Entity, scores: tuple[BoneScore, ...]) -> bool:
+    """An age or amount the extractor read inside a bone density score."""
+    start, end = entity.get("start"), entity.get("end")
+    if entity.get("entity") not in ("age", "amount") or not isinstance(start, int) or not (
+            isinstance(end, int)):
+        return False
+    return any(score.start < end and start < score.end for score in scores)
 
 
 class ProfileFormValidation(FormValidationAction, ABC):

@@ -90,6 +90,8 @@ class ContextEntities:
         self.expecting_next_ok = frozenset(data.get("expecting_next_ok", []))
         self.expecting_next_a_ok = frozenset(data.get("expecting_next_a_ok", []))
         self.food_forms = {k: tuple(v) for k, v in data.get("food_forms_by_lemma", {}).items()}
+        self.whole_item_foods = frozenset(data.get("whole_item_foods", []))
+        self.whole_item_articles = frozenset(data.get("whole_item_articles", []))
         self.age_min = float(data.get("age_years_min", 1.0))
         self.age_max = float(data.get("age_years_max", 120.0))
 
@@ -168,6 +170,15 @@ class ContextEntities:
                 if nxt in food_starts:
                     _label, ent_id = _split_key(self.nlp.vocab.strings[key])
                     add(start, end, "AMOUNT", _roles(ent_id))
+
+        # 2b. "an avocado": an article right before a food with a whole-item weight is a
+        # count of one (not for foods without one: "a banana" stays a typical serving)
+        for ent in ents:
+            start = ent.start - 1
+            if (ent.label_ == "FOOD" and start >= 0
+                    and doc[ent.start].ent_id_ in self.whole_item_foods
+                    and doc[start].lower_ in self.whole_item_articles and free(start, ent.start)):
+                add(start, ent.start, "AMOUNT", "N")
 
         # 3. short answers: "54", "fifty-four.", "54 F", "female, 54"
         if numbers:

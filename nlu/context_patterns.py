@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from nlu import vocab, vocab_person
+from nlu import vocab, vocab_core, vocab_person
 from nlu.patterns import (
     Pattern,
     Tokenize,
@@ -94,6 +94,8 @@ def context_data(
         "expecting_next_ok": sorted(vocab_person.EXPECTING_NEXT_OK),
         "expecting_next_a_ok": sorted(vocab_person.EXPECTING_NEXT_A_OK),
         "food_forms_by_lemma": food_forms or {},
+        "whole_item_foods": vocab_core.whole_item_food_keys(),
+        "whole_item_articles": sorted(vocab.WHOLE_ITEM_ARTICLES),
         "age_years_min": vocab_person.AGE_YEARS_MIN,
         "age_years_max": vocab_person.AGE_YEARS_MAX,
     }

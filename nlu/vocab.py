@@ -101,6 +101,12 @@ BLOCK_PHRASES: tuple[tuple[str, ...], ...] = (
     ("thanks", "guys"),
     ("boy", "!"),
     ("oh", "boy"),
+    # plant milks the food table doesn't have: "oat milk" is not oats plus milk
+    ("oat", "milk"),
+    ("oat", "milks"),
+    ("oatmilk",),
+    ("oat", "drink"),
+    ("oat", "beverage"),
     # food names that are also everyday words
     ("up", "to", "date"),
     ("to", "date"),
@@ -126,3 +132,7 @@ BLOCK_PHRASES: tuple[tuple[str, ...], ...] = (
     ("pops", "up"),
     ("thanks", "a", "bunch"),
 )
+
+# --- "a"/"an" right before a food that has a whole-item weight counts one item --------------
+# ("an avocado" is one whole avocado; "a banana" stays the typical serving, one medium)
+WHOLE_ITEM_ARTICLES: tuple[str, ...] = ("a", "an")

@@ -8,7 +8,7 @@ the adapters only read them.
 from __future__ import annotations
 
 from nlu.vocab import NUMBER_WORDS_EXCLUDED
-from nutrition.foods import food_surface_forms
+from nutrition.foods import food_surface_forms, whole_item_foods
 from nutrition.medications import medication_surface_forms
 from nutrition.quantities import NUMBER_WORDS
 from nutrition.supplements import supplement_surface_forms
@@ -33,6 +33,11 @@ def number_words() -> tuple[str, ...]:
 def food_surfaces() -> dict[str, str]:
     """Food surface form (name, synonym, plural) -> food key, from the core's food table."""
     return dict(food_surface_forms())
+
+
+def whole_item_food_keys() -> list[str]:
+    """Foods for which "a"/"an" before the name counts one whole item ("an avocado")."""
+    return whole_item_foods()
 
 
 def supplement_surfaces() -> dict[str, str]:

@@ -154,6 +154,12 @@ def _tags(entry: dict[str, Any]) -> tuple[list[str], list[str] | None]:
 # ------------------------------------------------------------------- portions
 
 
+def plain_measure(description: str) -> str:
+    """A USDA measure description without its "NS as to ..." (not specified) note, which
+    means nothing to a reader: "avocado, NS as to Florida or California" -> "avocado"."""
+    return re.sub(r",?\s*NS as to\b.*$", "", description).strip() or description
+
+
 def portion_unit(description: str) -> str | None:
     """Canonical unit of a USDA household measure description, or None."""
     text = re.sub(r"\([^)]*\)?", " ", description.lower())
@@ -297,7 +303,7 @@ def build_table(
                     "amount": weight["amount"],
                     "unit": portion_unit(weight["description"]),
                     "grams": weight["grams"],
-                    "description": weight["description"],
+                    "description": plain_measure(weight["description"]),
                 }
             )
         try:

@@ -346,6 +346,35 @@ def magnesium_in_portion(
     )
 
 
+def whole_item_foods() -> list[str]:
+    """Keys of the foods with a USDA weight for one whole item (``whole_portion_index``):
+    "an avocado" or "a pomegranate" is one whole item, not a typical serving."""
+    return sorted(key for key, food in _foods().items()
+                  if food.get("whole_portion_index") is not None)
+
+
+@dataclass(frozen=True)
+class BorrowedVolume:
+    """The similar food whose spoon or cup weight a volume amount used (see
+    ``volume_from_similar_food_density``): ``grams`` per ``amount`` ``unit``."""
+
+    food_name: str
+    amount: float
+    unit: str
+    grams: float
+
+
+def borrowed_volume(key: str) -> BorrowedVolume | None:
+    """Where a food's volume weight comes from when SR28 gives it none (chia seeds use the
+    tablespoon weight of flaxseed); ``None`` for a food with its own volume measures."""
+    like = food_info(key).get("volume_like")
+    if not like:
+        return None
+    names = [food["name"] for food in _foods().values() if food["ndb"] == like["ndb"]]
+    name = names[0] if names else str(like["usda_description"])
+    return BorrowedVolume(name, float(like["amount"]), str(like["unit"]), float(like["grams"]))
+
+
 # ---------------------------------------------------------------- rankings
 
 

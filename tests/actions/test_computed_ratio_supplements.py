@@ -30,12 +30,18 @@ def dose(value, text, msg, role, unit="mg"):
 # ------------------------------------------------------------------------------ ratio
 
 
-def test_calcium_1200_gives_600_at_2_to_1_and_1200_at_1_to_1():
+def test_calcium_1200_without_a_profile_names_the_adult_rda_not_ratio_amounts():
     msg = "I take 1200 mg calcium, how much magnesium?"
     said = say(RATIO, msg, [dose(1200.0, "1200 mg", msg, "calcium")])
-    assert "about 600 mg of magnesium a day" in said
-    assert "1:1 means 1,200 mg" in said
-    assert "no more than 350 mg a day should come from supplements" in said
+    # the official target first; it depends on age and sex, and the bot offers to work it out
+    assert "310 to 420 mg a day" in said and "depends on age and sex" in said
+    assert "/ask_magnesium_need" in str(run(RATIO, make_tracker(
+        msg, "ask_calcium_ratio", [dose(1200.0, "1200 mg", msg, "calcium")]))[0])
+    # 600 mg (2:1) and 1,200 mg (1:1) of magnesium are above any adult RDA: never given
+    assert "600" not in said and "more magnesium than the RDA" in said
+    assert "no more than 350 mg of magnesium a day should come from supplements" in said
+    assert "upper limit for adults" in said and "children's limits are lower" in said
+    assert "the rest should come from food" not in said
     assert "opinions of some experts" in said
     assert "Source:" in said
 
@@ -44,15 +50,15 @@ def test_1500_calcium_with_100_magnesium_is_15_to_1_and_too_high():
     msg = "1500 mg calcium and 100 mg magnesium"
     said = say(RATIO, msg, [dose(1500.0, "1500 mg", msg, "calcium"),
                             dose(100.0, "100 mg", msg, "magnesium")])
-    assert "your ratio is about 15:1" in said
-    assert "far more calcium than magnesium" in said
+    assert "ratio is about 15:1" in said
+    assert "a lot more calcium than magnesium" in said
 
 
 def test_balanced_ratio_is_not_flagged():
     msg = "1000 mg calcium and 500 mg magnesium"
     said = say(RATIO, msg, [dose(1000.0, "1000 mg", msg, "calcium"),
                             dose(500.0, "500 mg", msg, "magnesium")])
-    assert "about 2:1" in said and "far more" not in said
+    assert "about 2:1" in said and "a lot more calcium" not in said
     # 500 mg might be from supplements: above the UL, and never suggested
     assert "above the 350 mg upper limit" in said
 
@@ -60,7 +66,7 @@ def test_balanced_ratio_is_not_flagged():
 def test_the_persons_own_upper_limit_is_used():
     msg = "I give my child 600 mg calcium"
     said = say(RATIO, msg, [dose(600.0, "600 mg", msg, "calcium")], {"age": 6.0})
-    assert "no more than 110 mg a day" in said and "(your upper limit)" in said
+    assert "no more than 110 mg of magnesium a day" in said and "That is your upper limit" in said
 
 
 def test_baby_has_no_supplement_limit():
@@ -70,9 +76,11 @@ def test_baby_has_no_supplement_limit():
 
 
 def test_calcium_in_grams():
-    msg = "I take 1.2 g of calcium"
-    said = say(RATIO, msg, [dose(1.2, "1.2 g", msg, "calcium", unit="g")])
-    assert "For 1,200 mg of calcium" in said and "about 600 mg" in said
+    msg = "I take 0.5 g of calcium"
+    said = say(RATIO, msg, [dose(0.5, "0.5 g", msg, "calcium", unit="g")], WOMAN_54)
+    # 2:1 is 250 mg, under her 320 mg RDA: shown, labelled as an opinion; 1:1 (500 mg) is not
+    assert "For 500 mg of calcium" in said and "about 250 mg" in said
+    assert "500 mg of magnesium" not in said and "opinions of some experts" in said
 
 
 @pytest.mark.parametrize("reason", ["kidney disease", "alendronate"])
@@ -87,6 +95,7 @@ def test_caution_gives_no_supplement_amount(reason):
 def test_without_a_calcium_dose_the_ratios_are_explained():
     said = say(RATIO, "what is the right calcium to magnesium ratio", [])
     assert "2:1" in said and "1:1" in said and "Tell me how many milligrams" in said
+    assert "official targets are the RDAs" in said and "opinion, not an official target" in said
 
 
 @pytest.mark.parametrize("value", [0.0, float("nan"), float("inf"), -100.0, 1e9])
@@ -131,7 +140,8 @@ def test_500_mg_magnesium_oxide_holds_about_302_mg():
                       ent("supplement_form", "oxide", "magnesium oxide", msg)])
     assert "500 mg of magnesium oxide contains about 302 mg of elemental magnesium" in said
     assert "60.3%" in said
-    assert "within the 350 mg a day upper limit" in said
+    assert "within the 350 mg a day upper limit for adults" in said
+    assert "Children's limits are lower" in said
     assert "absorbed less completely" in said
     assert "go by that figure" in said
 
@@ -154,7 +164,7 @@ def test_dose_above_the_upper_limit_is_flagged_and_nothing_more_suggested():
     said = supp(msg, [dose(800.0, "800 mg", msg, "magnesium"),
                       ent("supplement_form", "oxide", "magnesium oxide", msg)])
     assert "about 482 mg" in said
-    assert "more than the 350 mg a day upper limit" in said
+    assert "more than the 350 mg a day upper limit for adults" in said
     assert "within" not in said
 
 
@@ -182,10 +192,11 @@ def test_caution_gives_the_content_but_no_limit_advice():
     assert "upper limit" not in said
 
 
-def test_dose_without_a_form_asks_which_form():
+def test_dose_without_a_form_says_the_limit_then_asks_which_form():
     msg = "I take 400 mg of magnesium"
     said = supp(msg, [dose(400.0, "400 mg", msg, "magnesium")])
-    assert "Which form of magnesium" in said
+    assert "Which form is it" in said
+    assert said.index("350 mg a day of magnesium from supplements") < said.index("Which form")
 
 
 def test_unknown_form_lists_the_known_ones():

@@ -242,3 +242,27 @@ def test_diary_rejects_bad_targets(target):
 def test_diary_unknown_food_raises():
     with pytest.raises(FoodNotFound):
         diary_total(["banana", "unobtainium"])
+
+
+def test_ratio_names_the_rda_and_never_calls_met_rdas_too_low():
+    # a woman of 60 at both RDAs (magnesium 320 mg, calcium 1,200 mg): ratio 3.75:1
+    advice = ratio_advice(1200, 320, age_years=60, magnesium_rda_mg=320, calcium_rda_mg=1200)
+    assert advice.current_ratio == 3.75
+    assert advice.magnesium_meets_rda is True and advice.calcium_meets_rda is True
+    assert advice.magnesium_short_of_rda_mg == 0
+    assert "ratio_far_above_2_to_1" not in advice.warnings
+    assert advice.ratio_amounts_above_rda and advice.one_to_one_above_rda
+
+
+def test_ratio_short_of_the_rda():
+    advice = ratio_advice(1200, 200, magnesium_rda_mg=320, calcium_rda_mg=1200)
+    assert advice.magnesium_meets_rda is False and advice.magnesium_short_of_rda_mg == 120
+    assert "ratio_far_above_2_to_1" in advice.warnings
+
+
+def test_ratio_amounts_against_the_highest_adult_rda_without_a_profile():
+    assert not ratio_advice(800).ratio_amounts_above_rda  # 400 mg at 2:1 <= 420 mg
+    assert ratio_advice(800).one_to_one_above_rda
+    assert ratio_advice(1200).ratio_amounts_above_rda
+    # 320 mg is at least the lowest adult RDA: not called too low without a profile
+    assert "ratio_far_above_2_to_1" not in ratio_advice(1200, 320).warnings
