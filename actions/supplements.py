@@ -39,6 +39,8 @@ def dose_mg(entity: ents.Entity | None) -> float | None:
 class ActionCalciumRatio(TurnAction):
     """Magnesium that balances a calcium dose (2:1 and 1:1), capped by the upper limit."""
 
+    answer_kind = "ratio"
+
     def name(self) -> str:
         return "action_calcium_ratio"
 
@@ -118,6 +120,8 @@ def _result_parts(result: ElementalMagnesium) -> tuple[str, dict[str, Any]]:
 
 class ActionSupplementElemental(TurnAction):
     """Elemental magnesium in a supplement dose, checked against the upper limit."""
+
+    answer_kind = "supplement"
 
     def name(self) -> str:
         return "action_supplement_elemental"
