@@ -40,7 +40,7 @@ from nutrition.followup import (
 from nutrition.foods import food_info, food_source, foods_by_category, rich_foods
 from nutrition.intake import age_problem, table_source
 from nutrition.people import SELF, answerable, merge
-from nutrition.profile import Profile
+from nutrition.profile import PREGNANCY_STAGES, Profile
 
 ASKS = {"ask_is_that_a_lot": "is_that_a_lot", "ask_figure_source": "source",
         "ask_more_like_that": "more"}
@@ -140,6 +140,10 @@ def changed_answer(turn: Turn, resolution: Resolution, domain: DomainDict) -> An
         return Answer(Reply().add("utter_followup_own_profile"), events=events)
     answer = intake_answer(profile, turn.caution, domain,
                            None if subject.generic else person)
+    asked_stage = resolution.facts.life_stage
+    if asked_stage in PREGNANCY_STAGES and profile.life_stage != asked_stage:
+        # "and if I were pregnant?" at 54: the tables have no such figures
+        answer.reply.parts.insert(0, ("utter_profile_pregnancy_outside_tables", {}))
     answer.events = events + answer.events
     return answer
 
