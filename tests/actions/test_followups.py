@@ -4,8 +4,8 @@ profile is never changed by an answer about someone else."""
 
 from __future__ import annotations
 
-from actions.foods import ActionFoodMagnesium, ActionRichFoods
 from actions.followups import ActionFollowup
+from actions.foods import ActionFoodMagnesium, ActionRichFoods
 from actions.intake import ActionRecommendedIntake
 from actions.privacy import ActionListStoredData
 from actions.replies import mg, percent
