@@ -26,6 +26,7 @@ from nutrition.cautions import MedicineMention, MessageCautions, message_caution
 from nutrition.followup import LastAnswer
 from nutrition.intake import RecommendedIntake
 from nutrition.people import (
+    PRONOUNS,
     Facts,
     Person,
     Subject,
@@ -58,8 +59,13 @@ def message_subject_in(text: str, people: dict[str, Person], pending: object) ->
     """Who the message is about; a message naming nobody answers the question the
     assistant asked about someone else (``current_person``), else it is the user's."""
     subject = message_subject(text, people)
-    if subject.kind == "none" and isinstance(pending, str) and pending in people:
+    if not isinstance(pending, str) or pending not in people:
+        return subject
+    if subject.kind == "none":
         return Subject("other", pending, people[pending].sex, None)
+    if subject.word in PRONOUNS and people[pending].sex in (None, subject.sex):
+        # "How old is your child?" - "she's 6": the pronoun answers the question
+        return Subject("other", pending, subject.sex, subject.word)
     return subject
 
 

@@ -13,14 +13,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.types import DomainDict
 
 from actions.replies import render
-from nutrition.people import SELF, is_relation
+from nutrition.people import SELF, generic_noun, is_relation
 
 
 def person_ref(domain: DomainDict, label: str) -> str:
     """How a reply names someone else: "your daughter", "this man"."""
     if is_relation(label):
         return render(domain, "utter_person_ref_relation", {"relation": label})
-    return render(domain, "utter_person_ref_generic", {"noun": label})
+    return render(domain, "utter_person_ref_generic", {"noun": generic_noun(label)})
 
 
 def last_answer_events(kind: str, person: str | None, **about: Any) -> list[EventType]:

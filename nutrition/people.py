@@ -53,6 +53,9 @@ GENERIC: dict[str, str | None] = {
     "adult": None, "kid": None, "toddler": None,
 }
 
+#: Someone named by a noun is kept as "a man", "a child" (apart from "my child").
+GENERIC_PREFIX = "a "
+
 PRONOUNS: dict[str, str] = {
     "she": "female", "her": "female", "hers": "female", "herself": "female",
     "he": "male", "him": "male", "his": "male", "himself": "male",
@@ -208,9 +211,9 @@ def message_subject(text: str, people: Mapping[str, Person]) -> Subject:
     for index, token in enumerate(tokens):
         if token in GENERIC and _generic_at(tokens, index):
             sex = GENERIC[token]
-            label = token if token not in ("male", "female") else \
+            noun = token if token not in ("male", "female") else \
                 ("man" if sex == "male" else "woman")
-            return Subject("other", label, sex, token, generic=True)
+            return Subject("other", f"{GENERIC_PREFIX}{noun}", sex, token, generic=True)
     for token in tokens:
         if token in PRONOUNS:
             pronoun_sex = PRONOUNS[token]
@@ -284,4 +287,9 @@ RELATION_LABELS = frozenset(label for label, _sex in RELATIONS.values())
 def is_relation(label: str) -> bool:
     """True for someone named as the user's relation or acquaintance ("your son"), False
     for someone named by a noun only ("a man")."""
-    return label in RELATION_LABELS and label not in GENERIC
+    return label in RELATION_LABELS
+
+
+def generic_noun(label: str) -> str:
+    """The noun of someone named by a noun only ("a man" -> "man")."""
+    return label[len(GENERIC_PREFIX):] if label.startswith(GENERIC_PREFIX) else label

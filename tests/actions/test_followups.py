@@ -216,3 +216,16 @@ def test_what_is_stored_lists_other_people():
         "what do you know about me", "ask_stored_data", slots={"people": FAMILY}))
     said = texts(messages)
     assert "your daughter: 12 years" in said and "your husband: 66 years" in said
+
+
+def test_a_pronoun_answers_the_question_pending_about_someone_whose_sex_is_unknown():
+    msg = "she's 6"
+    slots = {"people": {"child": {"age": None, "sex": None}}, "current_person": "child",
+             **WOMAN_54}
+    messages, events = run(INTAKE, make_tracker(msg, "inform_profile",
+                                                [ent("age", 6.0, "6", msg)], slots))
+    assert f"{mg(rda(6, 'female'))} mg a day" in texts(messages)
+    assert "your child" in texts(messages)
+    slots = slot_events(events)
+    assert slots["people"]["child"] == {"age": 6.0, "sex": "female", "life_stage": None}
+    assert slots["current_person"] is None and profile_events(events) == {}

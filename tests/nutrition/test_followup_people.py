@@ -26,6 +26,7 @@ from nutrition.people import (
     Person,
     Subject,
     answerable,
+    generic_noun,
     is_relation,
     merge,
     message_subject,
@@ -60,10 +61,11 @@ def test_a_relative_named_is_someone_else(text, label, sex):
 
 
 @pytest.mark.parametrize(("text", "label", "sex"), [
-    ("a 70 year old man", "man", "male"),
-    ("how much magnesium does a 45 year old woman need", "woman", "female"),
-    ("what about for a man?", "man", "male"),
-    ("and for a girl?", "girl", "female"),
+    ("a 70 year old man", "a man", "male"),
+    ("how much magnesium does a 45 year old woman need", "a woman", "female"),
+    ("what about for a man?", "a man", "male"),
+    ("and for a girl?", "a girl", "female"),
+    ("how much for a child of 6", "a child", None),
 ])
 def test_someone_named_by_a_noun_is_someone_else(text, label, sex):
     subject = message_subject(text, {})
@@ -149,7 +151,8 @@ def test_someone_elses_figures_need_no_pregnancy_question():
 
 
 def test_relations_and_nouns():
-    assert is_relation("daughter") and not is_relation("man") and not is_relation("child")
+    assert is_relation("daughter") and is_relation("child") and not is_relation("a child")
+    assert generic_noun("a child") == "child" and generic_noun("son") == "son"
 
 
 # ------------------------------------------------------------------------------ follow-ups
