@@ -122,6 +122,14 @@ def changed_answer(turn: Turn, resolution: Resolution, domain: DomainDict) -> An
         profile = answerable(merge(person_profile(turn, person), resolution.facts))
 
     if resolution.kind == "food" and resolution.food is not None:
+        if person is not None and subject.is_other and not subject.generic \
+                and not resolution.hypothetical:
+            missing = [need for need in profile.needs() if need != "life_stage"]
+            if missing:
+                # "and for my dad?" with no age known: ask it rather than leave out his share
+                reply = Reply().add(f"utter_person_ask_{missing[0]}",
+                                    person=person_ref(domain, person))
+                return Answer(reply, events=[*events, SlotSet(CURRENT_PERSON_SLOT, person)])
         mention = ents.FoodMention(resolution.food, amount=resolution.amount,
                                    unit=resolution.unit)
         answer = food_answer(turn, mention, domain, intake=profile.intake(), person=person)
@@ -208,8 +216,8 @@ def source(last: LastAnswer, turn: Turn, domain: DomainDict) -> Reply:
         return reply.add("utter_followup_source_ratio",
                          source=str(topic_figures.ratio_figures()["ratio_source"]))
     if last.kind == "supplement":
-        return reply.add("utter_followup_source_supplement",
-                         source=str(topic_figures.form_figures()["forms_source"]))
+        return reply.add("utter_followup_source_supplement", absorption_source=str(
+            topic_figures.form_figures()["absorption_source"]))
     chosen = TOPICS.get(last.topic or "")
     sources = [str(v) for k, v in (chosen.values.items() if chosen else [])
                if k.endswith("_source")]

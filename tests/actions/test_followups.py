@@ -229,3 +229,26 @@ def test_a_pronoun_answers_the_question_pending_about_someone_whose_sex_is_unkno
     slots = slot_events(events)
     assert slots["people"]["child"] == {"age": 6.0, "sex": "female", "life_stage": None}
     assert slots["current_person"] is None and profile_events(events) == {}
+
+
+def test_a_person_without_an_age_in_a_food_follow_up_is_asked_about():
+    msg = "and for my dad?"
+    said, slots = follow(msg, entities=[ent("sex", "male", "dad", msg)], slots=CASHEWS_1_OZ)
+    assert said == response("utter_person_ask_age").format(person="your father")
+    assert slots["current_person"] == "father" and "father" in slots["people"]
+
+
+def test_where_from_after_other_answers_names_their_sources():
+    from nutrition import topic_figures
+
+    said, _ = follow("why that figure?", "ask_figure_source", slots={"last_answer_kind": "ratio"})
+    assert str(topic_figures.ratio_figures()["ratio_source"]) in said
+    said, _ = follow("where is that from?", "ask_figure_source",
+                     slots={"last_answer_kind": "supplement"})
+    assert str(topic_figures.form_figures()["absorption_source"]) in said
+    said, _ = follow("where is that from?", "ask_figure_source",
+                     slots={"last_answer_kind": "topic", "last_topic": "ask_magnesium_bones"})
+    assert str(topic_figures.body_figures()["body_source"]) in said
+    said, _ = follow("where is that from?", "ask_figure_source",
+                     slots={"last_answer_kind": "topic", "last_topic": "greet"})
+    assert said == response("utter_followup_clarify_what")
