@@ -137,12 +137,15 @@ class Turn:
 
     def fact_events(self) -> list[EventType]:
         """Slot events that keep what this message states: the user's own details in the
-        profile slots, someone else's in ``people`` (never the user's slots)."""
+        profile slots (when they speak of themselves), someone else's in ``people`` (never
+        the user's slots)."""
         if self.subject.is_other:
             if people_value(self.people) != people_value(self.stored_people):
                 return [SlotSet(PEOPLE_SLOT, people_value(self.people))]
             return []
-        if self.subject.kind == "unresolved" or self.facts.empty:
+        if self.subject.kind != "self" or self.facts.empty:
+            # kept only when the user speaks of themselves ("I'm a 50 year old woman");
+            # "for a 60 year old" is used for this answer only
             return []
         return [SlotSet(name, getattr(self.profile, name)) for name in FIELDS
                 if getattr(self.profile, name) != getattr(self.own_profile, name)]

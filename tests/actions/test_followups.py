@@ -252,3 +252,16 @@ def test_where_from_after_other_answers_names_their_sources():
     said, _ = follow("where is that from?", "ask_figure_source",
                      slots={"last_answer_kind": "topic", "last_topic": "greet"})
     assert said == response("utter_followup_clarify_what")
+
+
+def test_facts_without_a_word_about_the_user_are_used_but_not_kept():
+    msg = "magnesium in 1 oz almonds, 60 year old female"
+    entities = [ent("amount", 1.0, "1 oz", msg, unit="oz", group="1"),
+                ent("food", "almonds", "almonds", msg, group="1"),
+                ent("age", 60.0, "60 year old", msg, unit="years"),
+                ent("sex", "female", "female", msg)]
+    messages, events = run(FOOD, make_tracker(msg, "ask_food_magnesium", entities))
+    figure = magnesium_in_portion("almonds", 1, "oz").magnesium_mg
+    target = rda(60, "female")
+    assert f"{percent(percent_of(figure, target))}% of your {mg(target)} mg" in texts(messages)
+    assert profile_events(events) == {}
