@@ -66,11 +66,9 @@ unit-test: install build services ## pytest without running servers
 	$(PY) -m pytest -m "not integration"
 
 # Rasa reads a file in a stories folder as test stories only when its name starts with
-# "test_": each file of tests/stories/ is linked under that name into build/story_tests/.
+# "test_" (tests/test_story_files.py keeps every file of tests/stories/ named so).
 story-test: train ## rasa test on the stories of tests/stories/ end to end (intents, entities, actions)
-	rm -rf build/story_tests && mkdir -p build/story_tests
-	for f in tests/stories/*.yml; do ln -s "$$PWD/$$f" "build/story_tests/test_$$(basename $$f)"; done
-	$(PY) -m runtime test core --model $(MODEL) --stories build/story_tests --e2e \
+	$(PY) -m runtime test core --model $(MODEL) --stories tests/stories --e2e \
 		--fail-on-prediction-errors --out results/core
 
 integration-test: train web system-deps services ## pytest against real running servers

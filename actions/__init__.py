@@ -8,14 +8,16 @@ One module per family of answers, each a thin adapter to the nutrition core:
   ``action_food_diary``;
 * :mod:`actions.supplements` ``action_calcium_ratio``, ``action_supplement_elemental``;
 * :mod:`actions.topics`      ``action_explain_topic`` (knowledge answers);
+* :mod:`actions.followups`   ``action_followup`` (follow-ups on the last answer);
 * :mod:`actions.privacy`     ``action_list_stored_data``, ``action_forget_profile``,
   ``action_delete_my_data`` (people's data).
 
 Shared: :mod:`actions.base` (one turn read per run, the answer sent), :mod:`actions.replies`
-(domain responses put into one message), :mod:`actions.entities` (reading the extractor's
+(domain responses put into one message), :mod:`actions.people` (naming other people, the
+slots that keep the last answer), :mod:`actions.entities` (reading the extractor's
 entities). Importing the package imports every module with actions, so each is registered.
 """
 
-from actions import foods, intake, privacy, supplements, topics, validation
+from actions import followups, foods, intake, privacy, supplements, topics, validation
 
-__all__ = ["foods", "intake", "privacy", "supplements", "topics", "validation"]
+__all__ = ["followups", "foods", "intake", "privacy", "supplements", "topics", "validation"]

@@ -15,17 +15,58 @@ from functools import cached_property
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import entities as ents
+from actions.people import last_answer_events
 from actions.replies import Reply, send_chart
 from nutrition.cautions import MedicineMention, MessageCautions, message_cautions
+from nutrition.followup import LastAnswer
 from nutrition.intake import RecommendedIntake
+from nutrition.people import (
+    PRONOUNS,
+    Facts,
+    Person,
+    Subject,
+    merge,
+    message_subject,
+    people_from_value,
+    people_value,
+    with_person,
+)
 from nutrition.profile import FIELDS, Profile
 
 CAUTION_SLOT = "medical_caution"
+# Other people asked about ({label: {age, sex, life_stage}}, the last one mentioned last),
+# and the one whose details the assistant asked for last (domain/core.yml, "follow-ups").
+PEOPLE_SLOT = "people"
+CURRENT_PERSON_SLOT = "current_person"
+
+
+def message_facts(entities: list[ents.Entity]) -> Facts:
+    """The age, sex and life stage the message states (for whoever it is about)."""
+    age = ents.age_mention(entities)
+    years = age.years if age is not None and age.value is not None else None
+    sex = ents.first_value(entities, "sex")
+    stage = ents.first_value(entities, "life_stage")
+    return Facts(years, str(sex).lower() if sex is not None else None,
+                 str(stage).lower() if stage is not None else None)
+
+
+def message_subject_in(text: str, people: dict[str, Person], pending: object) -> Subject:
+    """Who the message is about; a message naming nobody answers the question the
+    assistant asked about someone else (``current_person``), else it is the user's."""
+    subject = message_subject(text, people)
+    if not isinstance(pending, str) or pending not in people:
+        return subject
+    if subject.kind == "none":
+        return Subject("other", pending, people[pending].sex, None)
+    if subject.word in PRONOUNS and people[pending].sex in (None, subject.sex):
+        # "How old is your child?" - "she's 6": the pronoun answers the question
+        return Subject("other", pending, subject.sex, subject.word)
+    return subject
 
 
 def _medicine_words(text: str, entity: ents.Entity) -> str:
@@ -43,6 +84,14 @@ class Turn:
     profile: Profile
     kept_caution: str | None  # the ``medical_caution`` slot
     cautions: MessageCautions  # the cautions this message raises
+    # The user's own profile (slots age/sex/life_stage); ``profile`` above is the profile of
+    # whom the message is about, with the facts the message states.
+    own_profile: Profile = field(default_factory=Profile)
+    subject: Subject = field(default_factory=lambda: Subject("none"))
+    people: dict[str, Person] = field(default_factory=dict)  # with this message's facts
+    stored_people: dict[str, Person] = field(default_factory=dict)
+    facts: Facts = field(default_factory=Facts)
+    last: LastAnswer = field(default_factory=LastAnswer)
 
     @classmethod
     def read(cls, tracker: Tracker) -> Turn:
@@ -54,14 +103,52 @@ class Turn:
             for e in ents.of_type(entities, "medication")
         ]
         slot = tracker.get_slot(CAUTION_SLOT)
+        own = Profile.from_values({name: tracker.get_slot(name) for name in FIELDS})
+        stored = people_from_value(tracker.get_slot(PEOPLE_SLOT))
+        subject = message_subject_in(text, stored, tracker.get_slot(CURRENT_PERSON_SLOT))
+        facts = message_facts(entities)
+        people = stored
+        if subject.is_other:
+            people = with_person(stored, subject, facts)
+            profile = people[str(subject.label)].profile()
+        elif subject.kind == "unresolved":
+            profile = Profile()
+        else:
+            profile = merge(own, facts)
         return cls(
             text=text,
             intent=intent,
             entities=entities,
-            profile=Profile.from_values({name: tracker.get_slot(name) for name in FIELDS}),
+            profile=profile,
             kept_caution=str(slot) if slot else None,
             cautions=message_cautions(text, medicines, intent),
+            own_profile=own,
+            subject=subject,
+            people=people,
+            stored_people=stored,
+            facts=facts,
+            last=LastAnswer.from_slots(tracker.slots),
         )
+
+    @property
+    def person(self) -> str | None:
+        """Whom the answer is for: a label of ``people``, ``None`` for the user."""
+        return self.subject.label if self.subject.is_other else None
+
+    def fact_events(self) -> list[EventType]:
+        """Slot events that keep what this message states: the user's own details in the
+        profile slots (when they speak of themselves), someone else's in ``people`` (never
+        the user's slots)."""
+        if self.subject.is_other:
+            if people_value(self.people) != people_value(self.stored_people):
+                return [SlotSet(PEOPLE_SLOT, people_value(self.people))]
+            return []
+        if self.subject.kind != "self" or self.facts.empty:
+            # kept only when the user speaks of themselves ("I'm a 50 year old woman");
+            # "for a 60 year old" is used for this answer only
+            return []
+        return [SlotSet(name, getattr(self.profile, name)) for name in FIELDS
+                if getattr(self.profile, name) != getattr(self.own_profile, name)]
 
     @property
     def caution(self) -> str | None:
@@ -132,12 +219,26 @@ class TurnAction(Action, ABC):
     def answer(self, turn: Turn, domain: DomainDict) -> Answer:
         """The answer to the turn (computed only: nothing is sent here)."""
 
+    #: Keep what the message states about a person (``Turn.fact_events``) before the
+    #: answer's own events (off for actions that clear or list stored data).
+    keeps_message_facts: bool = True
+    #: The kind of answer, kept for follow-ups (slot ``last_answer_kind``) when the action
+    #: does not set it itself; ``None``: the action keeps nothing.
+    answer_kind: str | None = None
+
     def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        answer = self.answer(Turn.read(tracker), domain)
+        turn = Turn.read(tracker)
+        answer = self.answer(turn, domain)
         answer.send(dispatcher, tracker, domain)
-        return answer.events
+        events = turn.fact_events() if self.keeps_message_facts else []
+        said = answer.response is not None or bool(answer.reply.parts)
+        if said and self.answer_kind is not None and not any(
+            e.get("name") == "last_answer_kind" for e in answer.events
+        ):
+            events += last_answer_events(self.answer_kind, turn.person, topic=turn.intent)
+        return events + answer.events
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -9,16 +9,18 @@ and words that are no food in the table are named back with the closest foods th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rasa_sdk.types import DomainDict
 
 from actions import entities as ents
 from actions.base import Answer, Chart, Turn, TurnAction
+from actions.people import last_answer_events, person_ref
 from actions.replies import Reply, mg, number, percent, quote, render
 from nutrition.diary import diary_total
 from nutrition.errors import FoodNotFound, InvalidAmount
+from nutrition.followup import carried_amount, is_followup_wording
 from nutrition.foods import (
     PortionMagnesium,
     borrowed_volume,
@@ -30,7 +32,7 @@ from nutrition.foods import (
     magnesium_in_portion,
     rich_foods,
 )
-from nutrition.intake import adult_rda_range_mg
+from nutrition.intake import RecommendedIntake, adult_rda_range_mg
 from nutrition.portions import quantity_words
 
 Part = tuple[str, dict[str, Any]]
@@ -194,30 +196,66 @@ class ActionFoodMagnesium(TurnAction):
             else:
                 reply.add("utter_food_which")
             return Answer(reply)
-        try:
-            result, notes = checked_portion(mentions[0])
-        except FoodNotFound as error:
-            names = close_match_names(error.close_matches)
-            name = "utter_food_unknown" if names else "utter_food_unknown_no_match"
-            if names and error.uncertain:
-                name = "utter_food_uncertain"
-            reply.add(name, text=quote(error.query or mentions[0].food), matches=names)
-            return Answer(reply)
-        reply.extend(notes)
-        reply.add("utter_food_magnesium", portion=result.description,
-                  food=result.food_name[:1].upper() + result.food_name[1:],
-                  magnesium_mg=mg(result.magnesium_mg))
-        if result.used_default and not result.unit_fallback:
-            reply.add("utter_food_default_portion")
-        intake = turn.intake
-        if intake is not None:
-            share = diary_total([{"food": result.food, "amount": result.amount,
-                                  "unit": result.unit}], target_mg=intake.magnesium_mg)
+        mention = mentions[0]
+        carried = carried_amount(turn.text, mention.amount is not None, turn.last)
+        if carried is not None:
+            # "what about walnuts?" after "1 oz of cashews": the same amount
+            mention = replace(mention, amount=carried[0], unit=carried[1])
+        last = turn.last.person
+        if (turn.subject.kind == "none" and is_followup_wording(turn.text)
+                and last is not None and last in turn.people):
+            # "and spinach?" after an answer for someone else: for them again
+            return food_answer(turn, mention, domain, reply, foods.unknown,
+                               intake=turn.people[last].profile().intake(), person=last)
+        return food_answer(turn, mention, domain, reply, foods.unknown)
+
+
+def food_answer(
+    turn: Turn,
+    mention: ents.FoodMention,
+    domain: DomainDict,
+    reply: Reply | None = None,
+    unknown: list[UnknownWords] | None = None,
+    intake: RecommendedIntake | None = None,
+    person: str | None = None,
+) -> Answer:
+    """Magnesium in one food, with its share of the target of whom the message is about
+    (``intake``/``person``: someone else's, for a follow-up)."""
+    reply = reply if reply is not None else Reply()
+    if intake is None and person is None:
+        intake, person = turn.intake, turn.person
+    try:
+        result, notes = checked_portion(mention)
+    except FoodNotFound as error:
+        names = close_match_names(error.close_matches)
+        name = "utter_food_unknown" if names else "utter_food_unknown_no_match"
+        if names and error.uncertain:
+            name = "utter_food_uncertain"
+        reply.add(name, text=quote(error.query or mention.food), matches=names)
+        return Answer(reply)
+    reply.extend(notes)
+    reply.add("utter_food_magnesium", portion=result.description,
+              food=result.food_name[:1].upper() + result.food_name[1:],
+              magnesium_mg=mg(result.magnesium_mg))
+    if result.used_default and not result.unit_fallback:
+        reply.add("utter_food_default_portion")
+    if intake is not None:
+        share = diary_total([{"food": result.food, "amount": result.amount,
+                              "unit": result.unit}], target_mg=intake.magnesium_mg)
+        if person is None:
             reply.add("utter_food_percent", percent=percent(share.percent_of_target),
                       target_mg=mg(intake.magnesium_mg))
-        reply.extend(unknown_food_parts(foods.unknown, diary=False))
-        reply.add("utter_food_source")
-        return Answer(reply)
+        else:
+            reply.add("utter_food_percent_person", percent=percent(share.percent_of_target),
+                      target_mg=mg(intake.magnesium_mg), person=person_ref(domain, person))
+    reply.extend(unknown_food_parts(unknown or [], diary=False))
+    reply.add("utter_food_source")
+    given = not result.used_default and not result.unit_fallback
+    events = last_answer_events(
+        "food", person, food=result.food, amount=result.amount if given else None,
+        unit=result.unit if given else None, figure_mg=result.magnesium_mg,
+        category=str(food_info(result.food).get("category") or "") or None)
+    return Answer(reply, events=events)
 
 
 class ActionRichFoods(TurnAction):
@@ -243,7 +281,9 @@ class ActionRichFoods(TurnAction):
             reply.add("utter_rich_foods_gluten")
         reply.add("utter_rich_foods_more")
         reply.add("utter_food_source")
-        return Answer(reply)
+        shown = [food.key for food in ranked[:RICH_FOODS_SHOWN]]
+        return Answer(reply, events=last_answer_events(
+            "rich_foods", turn.person, category=category, shown=shown))
 
 
 class ActionFoodDiary(TurnAction):
@@ -296,6 +336,9 @@ def diary_answer(turn: Turn, foods: FoodsSaid, domain: DomainDict) -> Answer:
         low, high = adult_rda_range_mg()
         reply.add("utter_diary_percent_daily_value", percent=percent(total.percent_of_target),
                   target_mg=mg(total.target_mg), adult_low_mg=mg(low), adult_high_mg=mg(high))
+    elif turn.person is not None:
+        reply.add("utter_diary_percent_person", percent=percent(total.percent_of_target),
+                  target_mg=mg(total.target_mg), person=person_ref(domain, turn.person))
     else:
         reply.add("utter_diary_percent", percent=percent(total.percent_of_target),
                   target_mg=mg(total.target_mg))
@@ -312,6 +355,8 @@ def diary_answer(turn: Turn, foods: FoodsSaid, domain: DomainDict) -> Answer:
     reply.add("utter_food_source")
     if total.target_is_daily_value:
         reply.add("utter_diary_personalise")
+    events = last_answer_events("diary", turn.person, figure_mg=total.total_mg,
+                                shown=[item["food"] for item in items])
     chart = Chart(
         title=render(domain, "utter_chart_diary_title"),
         target=None if total.target_is_daily_value else total.target_mg,
@@ -320,4 +365,4 @@ def diary_answer(turn: Turn, foods: FoodsSaid, domain: DomainDict) -> Answer:
             "items": "; ".join(alt_items), "total_mg": mg(total.total_mg),
             "target_mg": mg(total.target_mg)}),
     )
-    return Answer(reply, chart=chart)
+    return Answer(reply, chart=chart, events=events)

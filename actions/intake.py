@@ -13,10 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from rasa_sdk.events import SlotSet
 from rasa_sdk.types import DomainDict
 
-from actions.base import Answer, Chart, Turn, TurnAction
+from actions.base import CURRENT_PERSON_SLOT, Answer, Chart, Turn, TurnAction
 from actions.entities import AgeMention, NumberMention
+from actions.people import last_answer_events, person_ref
 from actions.replies import Reply, mg, number, render
 from nutrition.bone_density import (
     BoneScore,
@@ -56,64 +58,93 @@ class ActionRecommendedIntake(TurnAction):
         return "action_recommended_intake"
 
     def answer(self, turn: Turn, domain: DomainDict) -> Answer:
-        profile, intake = turn.profile, turn.intake
-        if intake is None or profile.age is None:
-            return Answer(Reply().add("utter_intake_unavailable"))
-        age = profile.age
-        reason = turn.caution
-        reply = Reply()
-        target = mg(intake.magnesium_mg)
-        years = number(age, 1)
-        if age < 1:
-            reply.add("utter_intake_for_baby", months=number(age * 12, 0), target_mg=target)
-        elif intake.pregnant:
-            reply.add("utter_intake_for_pregnant", years=years, target_mg=target)
-        elif intake.lactating:
-            reply.add("utter_intake_for_lactating", years=years, target_mg=target)
-        elif profile.sex in SEXES and profile.sex_matters:
-            adult = age >= ADULT_WORDING_AGE
-            words = {"female": ("woman", "girl"), "male": ("man", "boy")}[str(profile.sex)]
-            reply.add(f"utter_intake_for_{words[0] if adult else words[1]}", years=years,
-                      target_mg=target)
-        else:
-            reply.add("utter_intake_for_child", years=years, target_mg=target)
-        rda = intake.magnesium_kind == "RDA"
-        reply.add("utter_intake_kind_rda" if rda else "utter_intake_kind_ai")
-        ul = intake.magnesium_supplement_ul_mg
-        if reason:
-            reply.add("utter_caution_no_supplement_dose", reason=reason)
-        elif ul is None:
-            reply.add("utter_intake_ul_not_set")
-        else:
-            reply.add("utter_intake_ul", ul_mg=mg(ul))
-        reply.add(
-            "utter_intake_companions",
-            calcium_mg=mg(intake.calcium_mg),
-            vitamin_d_mcg=number(intake.vitamin_d_mcg),
-            vitamin_d_iu=number(intake.vitamin_d_iu),
-        )
-        if profile.life_stage == NOT_STATED:
-            reply.add("utter_intake_offer_pregnancy")
-        if intake.pregnant or intake.lactating:
-            reply.add("utter_intake_clinician_pregnancy")
-        elif not profile.sex_matters:
-            reply.add("utter_intake_clinician_child")
-        else:
-            reply.add("utter_intake_clinician")
-        reply.add("utter_intake_source")
+        if turn.subject.kind == "unresolved":
+            return Answer(Reply().add("utter_person_who", word=turn.subject.word or ""))
+        person = turn.person
+        if person is not None:
+            needs = turn.people[person].needs()
+            if needs:
+                # "how much does my husband need?": ask for what his answer lacks
+                return Answer(Reply().add(f"utter_person_ask_{needs[0]}",
+                                          person=person_ref(domain, person)),
+                              events=[SlotSet(CURRENT_PERSON_SLOT, person)])
+        answer = intake_answer(turn.profile, turn.caution, domain, person)
+        answer.events = [SlotSet(CURRENT_PERSON_SLOT, None), *answer.events]
+        return answer
 
-        kind = intake.magnesium_kind
-        items: list[dict[str, Any]] = [
-            {"label": render(domain, "utter_chart_intake_target", {"kind": kind}),
-             "value": intake.magnesium_mg}]
-        if ul is not None and not reason:
-            items.append({"label": render(domain, "utter_chart_intake_ul"), "value": ul})
-            alt = render(domain, "utter_chart_intake_alt_ul",
-                         {"target_mg": target, "ul_mg": mg(ul)})
+
+def intake_answer(
+    profile: Profile, caution: str | None, domain: DomainDict, person: str | None = None
+) -> Answer:
+    """The reference intakes of ``profile``: for the user, or for ``person`` (someone
+    else, named in the reply) -- a follow-up's changed profile is answered the same way."""
+    intake = profile.intake()
+    if intake is None or profile.age is None:
+        return Answer(Reply().add("utter_intake_unavailable"))
+    age = profile.age
+    reason = caution
+    reply = Reply()
+    if person is not None:
+        reply.add("utter_person_lead", person=person_ref(domain, person))
+    target = mg(intake.magnesium_mg)
+    years = number(age, 1)
+    if age < 1:
+        reply.add("utter_intake_for_baby", months=number(age * 12, 0), target_mg=target)
+    elif intake.pregnant:
+        reply.add("utter_intake_for_pregnant", years=years, target_mg=target)
+    elif intake.lactating:
+        reply.add("utter_intake_for_lactating", years=years, target_mg=target)
+    elif profile.sex in SEXES and profile.sex_matters:
+        adult = age >= ADULT_WORDING_AGE
+        words = {"female": ("woman", "girl"), "male": ("man", "boy")}[str(profile.sex)]
+        reply.add(f"utter_intake_for_{words[0] if adult else words[1]}", years=years,
+                  target_mg=target)
+    else:
+        reply.add("utter_intake_for_child", years=years, target_mg=target)
+    rda = intake.magnesium_kind == "RDA"
+    reply.add("utter_intake_kind_rda" if rda else "utter_intake_kind_ai")
+    ul = intake.magnesium_supplement_ul_mg
+    if reason:
+        reply.add("utter_caution_no_supplement_dose", reason=reason)
+    elif ul is None:
+        reply.add("utter_intake_ul_not_set")
+    else:
+        reply.add("utter_intake_ul", ul_mg=mg(ul))
+    reply.add(
+        "utter_intake_companions",
+        calcium_mg=mg(intake.calcium_mg),
+        vitamin_d_mcg=number(intake.vitamin_d_mcg),
+        vitamin_d_iu=number(intake.vitamin_d_iu),
+    )
+    if profile.life_stage == NOT_STATED:
+        if person is None:
+            reply.add("utter_intake_offer_pregnancy")
         else:
-            alt = render(domain, "utter_chart_intake_alt", {"target_mg": target})
-        chart = Chart(render(domain, "utter_chart_intake_title"), intake.magnesium_mg, items, alt)
-        return Answer(reply, chart=chart)
+            reply.add("utter_person_offer_pregnancy", person=person_ref(domain, person))
+    if intake.pregnant or intake.lactating:
+        reply.add("utter_intake_clinician_pregnancy")
+    elif not profile.sex_matters:
+        reply.add("utter_intake_clinician_child")
+    else:
+        reply.add("utter_intake_clinician")
+    reply.add("utter_intake_source")
+
+    kind = intake.magnesium_kind
+    items: list[dict[str, Any]] = [
+        {"label": render(domain, "utter_chart_intake_target", {"kind": kind}),
+         "value": intake.magnesium_mg}]
+    if ul is not None and not reason:
+        items.append({"label": render(domain, "utter_chart_intake_ul"), "value": ul})
+        alt = render(domain, "utter_chart_intake_alt_ul",
+                     {"target_mg": target, "ul_mg": mg(ul)})
+    else:
+        alt = render(domain, "utter_chart_intake_alt", {"target_mg": target})
+    chart = Chart(render(domain, "utter_chart_intake_title"), intake.magnesium_mg, items, alt)
+    # the table row and kind are kept for "why that figure?" (last_category, last_unit)
+    return Answer(reply, chart=chart, events=last_answer_events(
+        "intake", person, figure_mg=intake.magnesium_mg, category=intake.life_stage,
+        unit=intake.magnesium_kind))
+
 
 
 # ------------------------------------------------------------------------------ profile checks

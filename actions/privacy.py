@@ -15,22 +15,26 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.types import DomainDict
 
 from actions.base import CAUTION_SLOT, Answer, Turn, TurnAction
+from actions.people import FOLLOWUP_SLOTS, person_ref
 from actions.replies import Reply, number
 from common.privacy import DELETE_CONVERSATION_SLOT
 from nutrition.profile import FIELDS, LIFE_STAGES, NOT_STATED, SEXES
 
-# Profile slots and the kept caution: what "start over" clears.
-PERSONAL_SLOTS = (*FIELDS, CAUTION_SLOT)
+# Profile slots, the kept caution, other people asked about and what the last answer was
+# about: what "start over" clears.
+PERSONAL_SLOTS = (*FIELDS, CAUTION_SLOT, *FOLLOWUP_SLOTS)
 
 
 def _stored(turn: Turn) -> bool:
-    profile = turn.profile
+    profile = turn.own_profile
     return any(v is not None for v in (profile.age, profile.sex, profile.life_stage)) \
-        or turn.kept_caution is not None
+        or turn.kept_caution is not None or bool(turn.stored_people)
 
 
 class ActionListStoredData(TurnAction):
     """Lists the profile and caution kept for this conversation, or says there is none."""
+
+    keeps_message_facts = False
 
     def name(self) -> str:
         return "action_list_stored_data"
@@ -38,7 +42,7 @@ class ActionListStoredData(TurnAction):
     def answer(self, turn: Turn, domain: DomainDict) -> Answer:
         if not _stored(turn):
             return Answer(Reply().add("utter_stored_nothing"))
-        profile = turn.profile
+        profile = turn.own_profile
         reply = Reply().add("utter_stored_intro")
         if profile.age is not None:
             if profile.age < 1:
@@ -51,12 +55,23 @@ class ActionListStoredData(TurnAction):
             reply.add(f"utter_stored_life_stage_{profile.life_stage}")
         if turn.kept_caution is not None:
             reply.add("utter_stored_caution", reason=turn.kept_caution)
+        for label, person in turn.stored_people.items():
+            name = person_ref(domain, label)
+            if person.age is not None and person.age >= 1:
+                reply.add("utter_stored_person_age", person=name, age=number(person.age, 1))
+            elif person.age is not None:
+                reply.add("utter_stored_person_age_months", person=name,
+                          months=number(person.age * 12, 0))
+            else:
+                reply.add("utter_stored_person", person=name)
         reply.add("utter_stored_conversation")
         return Answer(reply)
 
 
 class ActionForgetProfile(TurnAction):
     """Clears the profile slots and the kept caution; the conversation stays stored."""
+
+    keeps_message_facts = False
 
     def name(self) -> str:
         return "action_forget_profile"
@@ -70,6 +85,8 @@ class ActionForgetProfile(TurnAction):
 
 class ActionDeleteMyData(TurnAction):
     """Says the conversation is erased and marks the turn for the tracker store to erase it."""
+
+    keeps_message_facts = False
 
     def name(self) -> str:
         return "action_delete_my_data"

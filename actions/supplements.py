@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import entities as ents
 from actions.base import Answer, Turn, TurnAction
+from actions.people import person_ref
 from actions.replies import Reply, mg, number, quote
 from nutrition.errors import InvalidAmount, UnknownSupplementForm
 from nutrition.intake import RecommendedIntake, adult_rda_range_mg
@@ -42,6 +43,8 @@ def dose_mg(entity: ents.Entity | None) -> float | None:
 class ActionCalciumRatio(TurnAction):
     """Calcium and magnesium against the person's own RDA (the official target), with the
     2:1 and 1:1 ratios as opinions of some experts, capped by the upper limit."""
+
+    answer_kind = "ratio"
 
     def name(self) -> str:
         return "action_calcium_ratio"
@@ -70,6 +73,9 @@ class ActionCalciumRatio(TurnAction):
             reply.add("utter_ratio_bad_amount", text=quote(turn.words(shown)))
             reply.add("utter_ratio_general").add("utter_ratio_source")
             return Answer(reply)
+        if turn.person is not None:
+            # "I give my child 600 mg calcium": the figures are the child's, said so
+            reply.add("utter_person_lead", person=person_ref(domain, turn.person))
         reply.extend(target_parts(advice, intake))
         reply.extend(ratio_parts(advice, caution=bool(turn.caution)))
         reply.extend(limit_parts(advice, turn.caution, personal=profile.age is not None))
@@ -167,6 +173,8 @@ def _result_parts(result: ElementalMagnesium) -> tuple[str, dict[str, Any]]:
 
 class ActionSupplementElemental(TurnAction):
     """Elemental magnesium in a supplement dose, checked against the upper limit."""
+
+    answer_kind = "supplement"
 
     def name(self) -> str:
         return "action_supplement_elemental"

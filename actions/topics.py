@@ -169,6 +169,8 @@ class ActionExplainTopic(TurnAction):
     ``medical_caution`` when the message raises a caution (:mod:`nutrition.cautions`).
     """
 
+    answer_kind = "topic"
+
     def name(self) -> str:
         return "action_explain_topic"
 

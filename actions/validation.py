@@ -24,6 +24,7 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import entities as ents
+from actions.base import Turn
 from actions.intake import SLOTS, Update, apply_update
 from actions.replies import Reply, quote
 from nutrition.bone_density import BoneScore, find_bone_scores
@@ -46,6 +47,16 @@ def digression_ran(tracker: Tracker, form_name: str) -> bool:
         if event.get("event") == "action" and event.get("name") not in skip:
             return True
     return False
+
+
+def about_someone_else(tracker: Tracker, form_name: str) -> Turn | None:
+    """The turn, when the latest message is about someone other than the user ("my son is
+    15", "a 70 year old man", "she's 12"): the form then leaves the user's own profile
+    alone and ends, and the answer is for that person (actions/intake.py)."""
+    if digression_ran(tracker, form_name):
+        return None
+    turn = Turn.read(tracker)
+    return turn if turn.subject.kind in ("other", "unresolved") else None
 
 
 def read_update(tracker: Tracker, form_name: str) -> Update:
@@ -115,7 +126,9 @@ class ProfileFormValidation(FormValidationAction, ABC):
         domain: DomainDict,
     ) -> list[str]:
         """Only what is still missing: age; sex where the tables differ; pregnancy where
-        the tables have pregnancy figures."""
+        the tables have pregnancy figures. Nothing for a message about someone else."""
+        if about_someone_else(tracker, self.form_name()) is not None:
+            return []
         return Profile.from_values(tracker.slots).needs()
 
     async def get_extraction_events(
@@ -128,6 +141,10 @@ class ProfileFormValidation(FormValidationAction, ABC):
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        other = about_someone_else(tracker, self.form_name())
+        if other is not None:
+            # someone else's details go to ``people``; the user's profile stays as it is
+            return other.fact_events()
         # values set earlier that no longer pass (e.g. a stale slot) are cleared
         stored = {slot: tracker.get_slot(slot) for slot in self.profile_slots()}
         current = Profile.from_values(stored)

@@ -78,6 +78,14 @@ def slot_events(events: list[dict]) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
+def profile_events(events: list[dict]) -> dict[str, Any]:
+    """Slot events other than the follow-up memory (what the last answer was about, other
+    people: actions/people.py FOLLOWUP_SLOTS)."""
+    from actions.people import FOLLOWUP_SLOTS
+
+    return {k: v for k, v in slot_events(events).items() if k not in FOLLOWUP_SLOTS}
+
+
 def figures(text: str) -> list[str]:
     return re.findall(r"\d[\d,]*(?:\.\d+)?", text)
 

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from actions.foods import ActionFoodMagnesium, ActionRichFoods
-from tests.actions.computed_support import ent, extracted, make_tracker, run, texts
+from tests.actions.computed_support import ent, extracted, make_tracker, profile_events, run, texts
 
 FOOD = ActionFoodMagnesium()
 RICH = ActionRichFoods()
@@ -19,7 +19,7 @@ WOMAN_54 = {"age": 54.0, "sex": "female", "life_stage": "none"}
 
 def ask(msg, entities, slots=None, channel="rest", action=FOOD, intent="ask_food_magnesium"):
     messages, events = run(action, make_tracker(msg, intent, entities, slots, channel=channel))
-    assert events == []
+    assert profile_events(events) == {}
     return texts(messages), messages
 
 

@@ -83,7 +83,7 @@ def test_button_payload_without_offsets_is_read():
 
 
 def test_one_shot_woman_is_answered_at_once_with_pregnancy_not_stated():
-    msg = "how much magnesium does a 45 year old woman need"
+    msg = "I'm a 45 year old woman, how much magnesium do I need"
     entities = [age(45.0, "45 year old", msg), ent("sex", "female", "woman", msg)]
     said, slots = validate(msg, "ask_magnesium_need", entities)
     assert said == ""
@@ -91,15 +91,36 @@ def test_one_shot_woman_is_answered_at_once_with_pregnancy_not_stated():
                      "requested_slot": None}
 
 
-def test_one_shot_son_of_ten_and_man_of_seventy():
+def test_someone_else_is_kept_apart_from_the_users_own_profile():
+    # "a 45 year old woman", "my son", "a 70 year old man": the form ends at once (the
+    # answer is theirs) and only the people slot changes
+    msg = "how much magnesium does a 45 year old woman need"
+    entities = [age(45.0, "45 year old", msg), ent("sex", "female", "woman", msg)]
+    said, slots = validate(msg, "ask_magnesium_need", entities)
+    assert said == ""
+    assert slots == {"people": {"a woman": {"age": 45.0, "sex": "female",
+                                          "life_stage": "not_stated"}},
+                     "requested_slot": None}
     msg = "my 10 year old son"
     _, slots = validate(msg, "ask_magnesium_need",
-                        [age(10.0, "10 year old", msg), ent("sex", "male", "son", msg)])
-    assert slots == {"age": 10.0, "sex": "male", "requested_slot": None}
+                        [age(10.0, "10 year old", msg), ent("sex", "male", "son", msg)],
+                        slots={"age": 50.0, "sex": "female", "life_stage": "none"})
+    assert slots == {"people": {"son": {"age": 10.0, "sex": "male", "life_stage": None}},
+                     "requested_slot": None}
     msg = "how much for a 70 year old man"
     _, slots = validate(msg, "ask_magnesium_need",
-                        [age(70.0, "70 year old", msg), ent("sex", "male", "man", msg)])
-    assert slots == {"age": 70.0, "sex": "male", "requested_slot": None}
+                        [age(70.0, "70 year old", msg), ent("sex", "male", "man", msg)],
+                        slots={"people": {"son": {"age": 10.0, "sex": "male"}}})
+    assert slots["people"] == {"son": {"age": 10.0, "sex": "male", "life_stage": None},
+                               "a man": {"age": 70.0, "sex": "male", "life_stage": None}}
+    assert not {"age", "sex", "life_stage"} & set(slots)
+
+
+def test_a_pronoun_with_nobody_to_refer_to_changes_nothing():
+    msg = "she's 12"
+    said, slots = validate(msg, "inform_profile", [age(12.0, "12", msg)], requested="age")
+    assert said == ""
+    assert slots == {"requested_slot": None}  # the answer asks who is meant
 
 
 def test_pregnancy_implies_female():
@@ -113,13 +134,13 @@ def test_pregnancy_implies_female():
 def test_baby_age_in_months_needs_nothing_else():
     msg = "an 8 month old baby"
     _, slots = validate(msg, "ask_magnesium_need", [age(8.0, "8 month old", msg, unit="months")])
-    assert slots["age"] == pytest.approx(8 / 12)
+    assert slots["people"]["a baby"]["age"] == pytest.approx(8 / 12)
     assert slots["requested_slot"] is None
 
 
 @pytest.mark.parametrize("years", [2.0, 6.0, 8.0])
 def test_children_under_nine_are_not_asked_for_sex(years):
-    msg = f"she's {years:g}"
+    msg = f"I'm {years:g}"
     _, slots = validate(msg, "inform_profile", [age(years, f"{years:g}", msg)], requested="age")
     assert slots == {"age": years, "requested_slot": None}
 

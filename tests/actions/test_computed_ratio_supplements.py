@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from actions.supplements import ActionCalciumRatio, ActionSupplementElemental
-from tests.actions.computed_support import ent, extracted, make_tracker, run, texts
+from tests.actions.computed_support import ent, extracted, make_tracker, profile_events, run, texts
 
 RATIO = ActionCalciumRatio()
 SUPPLEMENT = ActionSupplementElemental()
@@ -18,7 +18,7 @@ WOMAN_54 = {"age": 54.0, "sex": "female", "life_stage": "none"}
 
 def say(action, msg, entities, slots=None, intent="ask_calcium_ratio"):
     messages, events = run(action, make_tracker(msg, intent, entities, slots))
-    assert events == []
+    assert profile_events(events) == {}
     assert len(messages) == 1
     return texts(messages)
 
@@ -65,8 +65,11 @@ def test_balanced_ratio_is_not_flagged():
 
 def test_the_persons_own_upper_limit_is_used():
     msg = "I give my child 600 mg calcium"
-    said = say(RATIO, msg, [dose(600.0, "600 mg", msg, "calcium")], {"age": 6.0})
+    said = say(RATIO, msg, [dose(600.0, "600 mg", msg, "calcium")],
+               {"people": {"child": {"age": 6.0}}, "age": 70.0, "sex": "female"})
+    assert "Here are the figures for your child." in said
     assert "no more than 110 mg of magnesium a day" in said and "That is your upper limit" in said
+    assert "130 mg of magnesium a day" in said  # the child's RDA, not the user's
 
 
 def test_baby_has_no_supplement_limit():
@@ -171,7 +174,8 @@ def test_dose_above_the_upper_limit_is_flagged_and_nothing_more_suggested():
 def test_child_upper_limit_applies():
     msg = "500 mg magnesium oxide for my son"
     said = supp(msg, [dose(500.0, "500 mg", msg, "magnesium"),
-                      ent("supplement_form", "oxide", "magnesium oxide", msg)], {"age": 6.0})
+                      ent("supplement_form", "oxide", "magnesium oxide", msg)],
+                  {"people": {"son": {"age": 6.0, "sex": "male"}}, "age": 40.0})
     assert "more than the 110 mg a day upper limit" in said
 
 

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from actions.people import FOLLOWUP_SLOTS
 from actions.privacy import ActionDeleteMyData, ActionForgetProfile, ActionListStoredData
 from common.privacy import DELETE_CONVERSATION_SLOT
-from tests.actions.computed_support import DOMAIN, make_tracker, run, slot_events, texts
+from tests.actions.computed_support import (
+    DOMAIN,
+    make_tracker,
+    profile_events,
+    run,
+    slot_events,
+    texts,
+)
 
 
 def response(name: str) -> str:
@@ -15,7 +23,7 @@ def test_nothing_stored_is_said_plainly():
     messages, events = run(ActionListStoredData(),
                            make_tracker("what do you know about me", "ask_stored_data"))
     assert texts(messages) == response("utter_stored_nothing")
-    assert events == []
+    assert profile_events(events) == {}
 
 
 def test_stored_profile_and_caution_are_listed():
@@ -45,13 +53,15 @@ def test_an_unusable_stored_value_is_not_listed():
     assert texts(run(ActionListStoredData(), tracker)[0]) == response("utter_stored_nothing")
 
 
-def test_start_over_clears_the_profile_and_caution_only():
+def test_start_over_clears_the_profile_caution_and_other_people_only():
     tracker = make_tracker("start over", "forget_profile", slots={
-        "age": 60.0, "sex": "male", "medical_caution": "heart condition"})
+        "age": 60.0, "sex": "male", "medical_caution": "heart condition",
+        "people": {"son": {"age": 15.0, "sex": "male"}}, "last_food": "almonds"})
     messages, events = run(ActionForgetProfile(), tracker)
     assert texts(messages) == response("utter_profile_forgotten")
     assert slot_events(events) == {"age": None, "sex": None, "life_stage": None,
-                                   "medical_caution": None}
+                                   "medical_caution": None,
+                                   **{name: None for name in FOLLOWUP_SLOTS}}
     assert DELETE_CONVERSATION_SLOT not in slot_events(events)
 
 
