@@ -26,11 +26,26 @@ from nutrition.intake import RecommendedIntake
 from nutrition.profile import FIELDS, Profile
 
 CAUTION_SLOT = "medical_caution"
+DIARY_SLOT = "food_diary"
 
 
 def _medicine_words(text: str, entity: ents.Entity) -> str:
     start = entity.get("start")
     return text[start:entity.get("end")] if isinstance(start, int) else str(entity.get("value"))
+
+
+def _metadata(tracker: Tracker) -> Mapping[str, Any]:
+    metadata = (tracker.latest_message or {}).get("metadata")
+    return metadata if isinstance(metadata, Mapping) else {}
+
+
+def _sent_at(tracker: Tracker) -> float | None:
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            moment = event.get("timestamp")
+            return float(moment) if isinstance(moment, int | float) \
+                and not isinstance(moment, bool) else None
+    return None
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,9 @@ class Turn:
     profile: Profile
     kept_caution: str | None  # the ``medical_caution`` slot
     cautions: MessageCautions  # the cautions this message raises
+    diary: Any = None  # the ``food_diary`` slot, as stored (nutrition/diary_days.py reads it)
+    timezone: Any = None  # the message's ``metadata.timezone`` (the widget's IANA zone name)
+    sent_at: float | None = None  # when the message arrived (seconds since the epoch)
 
     @classmethod
     def read(cls, tracker: Tracker) -> Turn:
@@ -61,6 +79,9 @@ class Turn:
             profile=Profile.from_values({name: tracker.get_slot(name) for name in FIELDS}),
             kept_caution=str(slot) if slot else None,
             cautions=message_cautions(text, medicines, intent),
+            diary=tracker.get_slot(DIARY_SLOT),
+            timezone=_metadata(tracker).get("timezone"),
+            sent_at=_sent_at(tracker),
         )
 
     @property
