@@ -25,7 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .data_files import load
-from .errors import NutritionError
+from .errors import InvalidAmount, NutritionError
 from .foods import PortionMagnesium, magnesium_in_portion
 
 Entry = dict[str, Any]
@@ -164,9 +164,11 @@ def correct(diary: Sequence[Mapping[str, Any]], day: date, food: str | None,
     """Change the amount of the day's latest entry of ``food`` (the latest entry of the day
     when ``food`` is None). Without a unit the entry's own unit is kept. Raises
     :class:`NotInDiary` when there is no such entry, and the core's errors for an amount it
-    can't use."""
+    can't use (a new amount of 0 too: that is a removal)."""
     index = _latest_index(diary, day, food)
     old = dict(diary[index])
+    if isinstance(amount, int | float) and not isinstance(amount, bool) and amount == 0:
+        raise InvalidAmount("The new amount must be more than 0.")
     portion = magnesium_in_portion(str(old["food"]), amount,
                                    unit if unit is not None else old.get("unit"))
     new = make_entry(day, portion)
