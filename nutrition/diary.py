@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .data_files import load
@@ -51,12 +52,13 @@ def _parse_item(item: DiaryItem) -> tuple[Any, Any, Any]:
     raise NutritionError("I couldn't read one of the diary entries.")
 
 
-def _suggestable(entry: RankedFood) -> bool:
-    return entry.magnesium_mg > 0 and entry.key in _suggestable_keys()
-
-
-def _suggestable_keys() -> set[str]:
-    return {food["key"] for food in load("foods.json")["foods"] if food.get("suggest", True)}
+@lru_cache(maxsize=1)
+def _suggestable_foods() -> tuple[RankedFood, ...]:
+    """Foods that may be suggested, ranked; worked out once (the table doesn't change while
+    the process runs)."""
+    keys = {food["key"] for food in load("foods.json")["foods"] if food.get("suggest", True)}
+    return tuple(entry for entry in foods_by_category(None, limit=None)
+                 if entry.magnesium_mg > 0 and entry.key in keys)
 
 
 def gap_suggestions(remaining_mg: float, count: int = 3) -> list[GapSuggestion]:
@@ -68,9 +70,7 @@ def gap_suggestions(remaining_mg: float, count: int = 3) -> list[GapSuggestion]:
     if remaining_mg <= 0:
         return []
     suggestions = []
-    for entry in foods_by_category(None, limit=None):
-        if not _suggestable(entry):
-            continue
+    for entry in _suggestable_foods():
         needed = math.ceil(round(remaining_mg / entry.magnesium_mg, 6))
         suggestions.append(
             GapSuggestion(entry.key, entry.name, needed, entry.magnesium_mg, entry.serving)
