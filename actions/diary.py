@@ -11,6 +11,7 @@ the diary responses of domain/computed.yml.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
@@ -38,6 +39,9 @@ from nutrition.foods import PortionMagnesium, find_food
 from nutrition.intake import adult_rda_range_mg
 
 Entry = dict[str, Any]
+
+# "2 ounces of <words>": the words name the food the amount is for.
+AFTER_AMOUNT = re.compile(r"\s+of\s+(?:the\s+|my\s+|a\s+|an\s+)?([A-Za-z][A-Za-z' -]*)")
 
 
 def today(turn: Turn) -> date:
@@ -251,6 +255,9 @@ class ActionDiaryCorrect(TurnAction):
             return Answer(reply.add("utter_diary_correct_empty"))
         food = food_named(turn)
         amount, unit = self.new_amount(turn)
+        unknown = None if food is not None else self.unknown_food_after_amount(turn)
+        if unknown:
+            return Answer(reply.add("utter_diary_correct_unknown", text=quote(unknown)))
         if amount is None:
             if food is not None and not self.holds(diary, now, food):
                 return Answer(reply.add("utter_diary_correct_not_found", food=food_name(food)))
@@ -280,6 +287,19 @@ class ActionDiaryCorrect(TurnAction):
     @staticmethod
     def holds(diary: Sequence[Entry], day: date, food: str) -> bool:
         return any(e.get("food") == food for e in days.on_day(diary, day))
+
+    @staticmethod
+    def unknown_food_after_amount(turn: Turn) -> str | None:
+        """Words after "<amount> of" that are no food of the table ("2 ounces of almods"):
+        the correction names a food, just not one the table knows, so nothing is guessed."""
+        for entity in ents.of_type(turn.entities, "amount"):
+            end = entity.get("end")
+            if not isinstance(end, int):
+                continue
+            found = AFTER_AMOUNT.match(turn.text[end:])
+            if found:
+                return found.group(1).strip()
+        return None
 
     @staticmethod
     def new_amount(turn: Turn) -> tuple[Any, str | None]:

@@ -165,6 +165,19 @@ def test_a_correction_of_a_food_not_in_the_diary_changes_nothing():
     assert chat.diary == before
 
 
+def test_a_correction_of_an_unknown_food_changes_nothing_and_guesses_nothing():
+    chat = Chat()
+    chat.say("I had an ounce of almonds", "log_food_diary")
+    chat.say("I had a banana", "log_food_diary")
+    before = chat.diary
+    said = chat.say("actually it was 2 ounces of zzqxv", "correct_diary_item")
+    assert said == response("utter_diary_correct_unknown").format(text="zzqxv")
+    assert chat.diary == before
+    # a close misspelling is the food meant
+    said = chat.say("actually it was 2 ounces of almods", "correct_diary_item")
+    assert chat.diary[0]["amount"] == 2 and chat.diary[1] == before[1]
+
+
 def test_a_correction_without_an_amount_asks_for_it():
     chat = Chat()
     chat.say("I had a banana", "log_food_diary")
