@@ -4,8 +4,9 @@ One module per family of answers, each a thin adapter to the nutrition core:
 
 * :mod:`actions.intake`      ``action_recommended_intake`` and the profile checks;
 * :mod:`actions.validation`  the profile form's validation (``validate_magnesium_profile_form``);
-* :mod:`actions.foods`       ``action_food_magnesium``, ``action_rich_foods``,
-  ``action_food_diary``;
+* :mod:`actions.foods`       ``action_food_magnesium``, ``action_rich_foods``;
+* :mod:`actions.diary`       ``action_food_diary`` and the diary kept over turns (totals,
+  corrections, removals, clearing the day);
 * :mod:`actions.supplements` ``action_calcium_ratio``, ``action_supplement_elemental``;
 * :mod:`actions.topics`      ``action_explain_topic`` (knowledge answers);
 * :mod:`actions.followups`   ``action_followup`` (follow-ups on the last answer);
@@ -18,6 +19,8 @@ slots that keep the last answer), :mod:`actions.entities` (reading the extractor
 entities). Importing the package imports every module with actions, so each is registered.
 """
 
-from actions import followups, foods, intake, privacy, supplements, topics, validation
+from actions import diary, followups, foods, intake, privacy, supplements, topics, validation
 
-__all__ = ["followups", "foods", "intake", "privacy", "supplements", "topics", "validation"]
+__all__ = [
+    "diary", "followups", "foods", "intake", "privacy", "supplements", "topics", "validation",
+]

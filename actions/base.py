@@ -43,6 +43,7 @@ CAUTION_SLOT = "medical_caution"
 # and the one whose details the assistant asked for last (domain/core.yml, "follow-ups").
 PEOPLE_SLOT = "people"
 CURRENT_PERSON_SLOT = "current_person"
+DIARY_SLOT = "food_diary"
 
 
 def message_facts(entities: list[ents.Entity]) -> Facts:
@@ -74,6 +75,20 @@ def _medicine_words(text: str, entity: ents.Entity) -> str:
     return text[start:entity.get("end")] if isinstance(start, int) else str(entity.get("value"))
 
 
+def _metadata(tracker: Tracker) -> Mapping[str, Any]:
+    metadata = (tracker.latest_message or {}).get("metadata")
+    return metadata if isinstance(metadata, Mapping) else {}
+
+
+def _sent_at(tracker: Tracker) -> float | None:
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            moment = event.get("timestamp")
+            return float(moment) if isinstance(moment, int | float) \
+                and not isinstance(moment, bool) else None
+    return None
+
+
 @dataclass(frozen=True)
 class Turn:
     """What the latest user message and the slots say, read once per run."""
@@ -92,6 +107,9 @@ class Turn:
     stored_people: dict[str, Person] = field(default_factory=dict)
     facts: Facts = field(default_factory=Facts)
     last: LastAnswer = field(default_factory=LastAnswer)
+    diary: Any = None  # the ``food_diary`` slot, as stored (nutrition/diary_days.py reads it)
+    timezone: Any = None  # the message's ``metadata.timezone`` (the widget's IANA zone name)
+    sent_at: float | None = None  # when the message arrived (seconds since the epoch)
 
     @classmethod
     def read(cls, tracker: Tracker) -> Turn:
@@ -128,6 +146,9 @@ class Turn:
             stored_people=stored,
             facts=facts,
             last=LastAnswer.from_slots(tracker.slots),
+            diary=tracker.get_slot(DIARY_SLOT),
+            timezone=_metadata(tracker).get("timezone"),
+            sent_at=_sent_at(tracker),
         )
 
     @property

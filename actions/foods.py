@@ -1,5 +1,6 @@
-"""Food answers: magnesium in a food (``action_food_magnesium``), the richest foods
-(``action_rich_foods``) and the total of what someone ate (``action_food_diary``).
+"""Food answers: magnesium in a food (``action_food_magnesium``, several foods get their
+total, not kept) and the richest foods (``action_rich_foods``). The diary kept over turns
+(``action_food_diary``) is in actions/diary.py and uses the helpers here.
 
 Every figure comes from the food table through :mod:`nutrition.foods` and
 :mod:`nutrition.diary`; the wording is in domain/computed.yml (actions/replies.py puts it together).
@@ -286,18 +287,9 @@ class ActionRichFoods(TurnAction):
             "rich_foods", turn.person, category=category, shown=shown))
 
 
-class ActionFoodDiary(TurnAction):
-    """Total magnesium of what someone ate, per food, against their target, with the gap."""
-
-    def name(self) -> str:
-        return "action_food_diary"
-
-    def answer(self, turn: Turn, domain: DomainDict) -> Answer:
-        return diary_answer(turn, FoodsSaid.read(turn), domain)
-
-
 def diary_answer(turn: Turn, foods: FoodsSaid, domain: DomainDict) -> Answer:
-    """The diary answer: each food's magnesium, the total, its share of the target, the gap."""
+    """The total of several foods asked about at once: each food's magnesium, the total, its
+    share of the target, the gap (nothing is added to the diary)."""
     mentions = sorted(foods.found + foods.missed,
                       key=lambda m: m.start if m.start is not None else 0)
     unknown = list(foods.unknown)

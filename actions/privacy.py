@@ -1,5 +1,6 @@
 """People's data: ``action_list_stored_data`` (what is stored about them),
-``action_forget_profile`` ("start over": the profile slots cleared, the conversation kept)
+``action_forget_profile`` ("start over": the profile slots and the food diary cleared, the
+conversation kept)
 and ``action_delete_my_data`` ("forget me", after the user confirmed).
 
 The action server cannot reach the tracker store, and Rasa saves the tracker after an
@@ -14,21 +15,23 @@ from __future__ import annotations
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.types import DomainDict
 
-from actions.base import CAUTION_SLOT, Answer, Turn, TurnAction
+from actions.base import CAUTION_SLOT, DIARY_SLOT, Answer, Turn, TurnAction
 from actions.people import FOLLOWUP_SLOTS, person_ref
 from actions.replies import Reply, number
 from common.privacy import DELETE_CONVERSATION_SLOT
+from nutrition.diary_days import KEEP_DAYS, entries
 from nutrition.profile import FIELDS, LIFE_STAGES, NOT_STATED, SEXES
 
-# Profile slots, the kept caution, other people asked about and what the last answer was
-# about: what "start over" clears.
-PERSONAL_SLOTS = (*FIELDS, CAUTION_SLOT, *FOLLOWUP_SLOTS)
+# Profile slots, the kept caution, other people asked about, what the last answer was
+# about and the food diary: what "start over" clears.
+PERSONAL_SLOTS = (*FIELDS, CAUTION_SLOT, *FOLLOWUP_SLOTS, DIARY_SLOT)
 
 
 def _stored(turn: Turn) -> bool:
     profile = turn.own_profile
     return any(v is not None for v in (profile.age, profile.sex, profile.life_stage)) \
-        or turn.kept_caution is not None or bool(turn.stored_people)
+        or turn.kept_caution is not None or bool(turn.stored_people) \
+        or bool(entries(turn.diary))
 
 
 class ActionListStoredData(TurnAction):
@@ -64,12 +67,16 @@ class ActionListStoredData(TurnAction):
                           months=number(person.age * 12, 0))
             else:
                 reply.add("utter_stored_person", person=name)
+        diary = entries(turn.diary)
+        if diary:
+            reply.add("utter_stored_diary", count=len(diary), keep_days=KEEP_DAYS)
         reply.add("utter_stored_conversation")
         return Answer(reply)
 
 
 class ActionForgetProfile(TurnAction):
-    """Clears the profile slots and the kept caution; the conversation stays stored."""
+    """Clears the profile slots, the kept caution and the food diary; the conversation stays
+    stored."""
 
     keeps_message_facts = False
 

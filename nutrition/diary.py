@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .data_files import load
@@ -82,6 +83,28 @@ def _per_serving(info: Mapping[str, Any], nutrient: str) -> float:
     return round(float(info[field_name] or 0.0) * grams / 100, 1)
 
 
+@dataclass(frozen=True)
+class _Suggestable:
+    info: Mapping[str, Any]
+    magnesium_mg: float  # per default serving
+    calcium_mg: float
+    serving: str
+
+
+@lru_cache(maxsize=1)
+def _suggestable_foods() -> tuple[_Suggestable, ...]:
+    """Foods that may be suggested, with their per-serving figures; worked out once per
+    process (the table doesn't change while it runs), so a long diary stays fast."""
+    foods = []
+    for info in load("foods.json")["foods"]:
+        if not info.get("suggest", True):
+            continue
+        _, words = default_grams(info)
+        foods.append(_Suggestable(info, _per_serving(info, "magnesium"),
+                                  _per_serving(info, "calcium"), words))
+    return tuple(foods)
+
+
 def gap_suggestions(
     remaining_mg: float,
     count: int = 3,
@@ -102,25 +125,25 @@ def gap_suggestions(
     if remaining_mg <= 0:
         return []
     suggestions = []
-    for info in load("foods.json")["foods"]:
-        if not info.get("suggest", True) or (diet is not None and not diet.allows(info)):
+    for food in _suggestable_foods():
+        info = food.info
+        if diet is not None and not diet.allows(info):
             continue
-        per_serving = _per_serving(info, nutrient)
+        per_serving = food.magnesium_mg if nutrient == "magnesium" else food.calcium_mg
         if per_serving <= 0:
             continue
         needed = math.ceil(round(remaining_mg / per_serving, 6))
         if max_servings is not None and needed > max_servings:
             continue
-        _, words = default_grams(info)
         suggestions.append(
             GapSuggestion(
                 key=info["key"],
                 name=info["name"],
                 servings_needed=needed,
-                magnesium_per_serving_mg=_per_serving(info, "magnesium"),
-                serving=words,
+                magnesium_per_serving_mg=food.magnesium_mg,
+                serving=food.serving,
                 nutrient=nutrient,
-                calcium_per_serving_mg=_per_serving(info, "calcium"),
+                calcium_per_serving_mg=food.calcium_mg,
             )
         )
     per = "magnesium_per_serving_mg" if nutrient == "magnesium" else "calcium_per_serving_mg"

@@ -1,6 +1,8 @@
-"""action_food_diary: total, breakdown, share of the target (personal or the label Daily
-Value with the adult range), foods that close the gap, unknown foods named back, and the
-chart payload on the website channel only."""
+"""action_food_diary on a first message of the day: the foods added to the diary, the day's
+total, share of the target (personal or the label Daily Value with the adult range), unknown
+foods named back, and the chart payload on the website channel only; the day's total
+(action_diary_total) with the foods that close the gap. The diary over several turns:
+tests/actions/test_diary_actions.py."""
 
 from __future__ import annotations
 
@@ -8,8 +10,16 @@ import re
 
 import pytest
 
-from actions.foods import ActionFoodDiary
-from tests.actions.computed_support import ent, extracted, make_tracker, profile_events, run, texts
+from actions.diary import ActionDiaryTotal, ActionFoodDiary
+from tests.actions.computed_support import (
+    ent,
+    extracted,
+    make_tracker,
+    profile_events,
+    run,
+    slot_events,
+    texts,
+)
 
 DIARY = ActionFoodDiary()
 EXAMPLE = "today I ate one ounce of almonds and a banana and 2 slices of whole wheat bread"
@@ -29,8 +39,13 @@ def example_entities(msg=EXAMPLE):
 def log(msg, entities, slots=None, channel="rest"):
     messages, events = run(DIARY, make_tracker(msg, "log_food_diary", entities, slots,
                                                channel=channel))
-    assert profile_events(events) == {}
-    return texts(messages), messages
+    said = texts(messages)
+    if "Today so far" in said:
+        assert set(profile_events(events)) == {"food_diary"}
+        assert len(slot_events(events)["food_diary"]) == len(item_figures(said))
+    else:
+        assert profile_events(events) == {}
+    return said, messages
 
 
 def item_figures(said):
@@ -43,11 +58,10 @@ def test_example_total_breakdown_and_daily_value_without_a_profile():
     assert len(figures) == 3
     assert figures[0] == 79  # SR28 almonds, 1 oz
     assert figures[1] == 32  # SR28 banana, medium
-    total = int(re.search(r"Total: about (\d+) mg", said).group(1))
+    total = int(re.search(r"Today so far: about (\d+) mg", said).group(1))
     assert abs(total - sum(figures)) <= 1
     assert f"{round(100 * total / 420)}% of the 420 mg Daily Value" in said
     assert "Adults need about 310 to 420 mg a day" in said
-    assert "To close the remaining" in said
     assert "work out your own daily target" in said
     assert any(b["payload"] == "/ask_magnesium_need" for b in messages[0]["buttons"])
     assert "Source: USDA" in said
@@ -56,14 +70,19 @@ def test_example_total_breakdown_and_daily_value_without_a_profile():
 
 def test_personal_target_is_used_when_the_profile_is_known():
     said, messages = log(EXAMPLE, example_entities(), WOMAN_54)
-    total = int(re.search(r"Total: about (\d+) mg", said).group(1))
+    total = int(re.search(r"Today so far: about (\d+) mg", said).group(1))
     assert f"{round(100 * total / 320)}% of your 320 mg a day" in said
     assert "Daily Value" not in said
     assert not messages[0].get("buttons")
 
 
 def test_gap_suggestions_close_the_gap():
-    said, _ = log(EXAMPLE, example_entities(), WOMAN_54)
+    _, events = run(DIARY, make_tracker(EXAMPLE, "log_food_diary", example_entities(),
+                                        WOMAN_54))
+    slots = {**WOMAN_54, **slot_events(events)}
+    said = texts(run(ActionDiaryTotal(), make_tracker("what's my total today?",
+                                                      "ask_diary_total", slots=slots))[0])
+    assert "To close the remaining" in said
     remaining = int(re.search(r"remaining (\d+) mg", said).group(1))
     for servings, each in re.findall(r"^- (\d+) x .*: (\d+) mg each$", said, flags=re.M):
         assert int(servings) * int(each) >= remaining
@@ -123,6 +142,7 @@ def test_chart_on_the_website_channel():
     assert chart["items"][0]["label"] == "almonds (dry roasted), 1 oz"
     assert round(chart["items"][0]["value"]) == 79
     assert "Total" in chart["alt"]
+    assert chart["title"] == "Magnesium in today's diary"
 
 
 def test_chart_without_a_profile_has_no_target():

@@ -4,7 +4,8 @@ assistant.
 
     python -m tests.channels.socketio_echo PORT [JWT_KEY]
 
-Each message is answered with ``echo: <text> | sender <sender id> | channel <channel>``.
+Each message is answered with ``echo: <text> | sender <sender id> | channel <channel>``
+(and `` | timezone <zone>`` when the message's metadata holds one).
 It runs in its own process because Sanic 21.12 cannot start a second app in one process.
 """
 
@@ -28,10 +29,12 @@ def main(argv: list[str]) -> None:
     channel = SocketIOInput.from_credentials(credentials)
 
     async def echo(message: UserMessage) -> None:
+        metadata = message.metadata if isinstance(message.metadata, dict) else {}
+        zone = f" | timezone {metadata['timezone']}" if "timezone" in metadata else ""
         await message.output_channel.send_text_message(
             message.sender_id,
             f"echo: {message.text} | sender {message.sender_id} | "
-            f"channel {message.input_channel}")
+            f"channel {message.input_channel}{zone}")
 
     app = Sanic("socketio_echo")
     register([channel], app, route="/webhooks/")

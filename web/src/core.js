@@ -361,3 +361,18 @@ export function refusedRetryDelay(authToken, attempt) {
   const n = Number.isInteger(attempt) && attempt > 0 ? attempt : 0;
   return Math.min(60000, 2000 * 2 ** Math.min(n, 5));
 }
+
+/**
+ * The metadata sent with each message: the browser's IANA time zone ("Europe/Paris"), so the
+ * assistant's food diary counts the person's own day. The server checks the name and counts
+ * in UTC when it is missing or unknown. `intl` is `Intl` (a stand-in in tests).
+ */
+export function messageMetadata(intl = globalThis.Intl) {
+  try {
+    const zone = intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (typeof zone === 'string' && zone.length > 0 && zone.length <= 64) return { timezone: zone };
+  } catch (error) {
+    // no Intl time zone support: the server counts in UTC
+  }
+  return {};
+}

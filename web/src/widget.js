@@ -10,6 +10,7 @@ import {
   appendEntries,
   chartLayout,
   isSessionId,
+  messageMetadata,
   newSessionId,
   normalizeBotMessage,
   parseTranscript,
@@ -420,7 +421,9 @@ class BoneChat {
     if (!this.ready || !this.socket) return;
     while (this.outbox.length) {
       const message = this.outbox.shift();
-      this.socket.emit('user_uttered', { message, session_id: this.sessionId });
+      this.socket.emit('user_uttered', {
+        message, session_id: this.sessionId, metadata: messageMetadata(),
+      });
     }
   }
 

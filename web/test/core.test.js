@@ -10,6 +10,7 @@ import {
   cleanEntry,
   formatNumber,
   isSessionId,
+  messageMetadata,
   newSessionId,
   normalizeBotMessage,
   parseChart,
@@ -239,4 +240,13 @@ test('config: defaults, then the page object, then data-attributes', () => {
   assert.equal(cfg.initialMessage, '', 'an empty initialMessage turns the greeting off');
   assert.equal(cfg.extra, undefined);
   assert.equal(resolveConfig({ title: 42 }, null, loc).title, 'Bone health assistant');
+});
+
+test('messageMetadata sends the browser time zone, or nothing without one', () => {
+  const intl = (zone) => ({ DateTimeFormat: () => ({ resolvedOptions: () => ({ timeZone: zone }) }) });
+  assert.deepEqual(messageMetadata(intl('Europe/Paris')), { timezone: 'Europe/Paris' });
+  assert.deepEqual(messageMetadata(intl(undefined)), {});
+  assert.deepEqual(messageMetadata(intl('x'.repeat(65))), {});
+  assert.deepEqual(messageMetadata({ DateTimeFormat: () => { throw new Error('no Intl'); } }), {});
+  assert.equal(typeof messageMetadata().timezone, 'string');
 });
