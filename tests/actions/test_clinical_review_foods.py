@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.foods import ActionFoodDiary, ActionFoodMagnesium
+from actions.diary import ActionFoodDiary
+from actions.foods import ActionFoodMagnesium
 from tests.actions.computed_support import ent, extracted, figures, make_tracker, run, texts
 
 FOOD = ActionFoodMagnesium()
