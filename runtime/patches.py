@@ -100,6 +100,10 @@ PATCHES: tuple[Patch, ...] = (
     Patch(_A, "RemoteAction._validate_action_result", "runtime.speedups:_validate_action_result",
           "one prepared JSON-schema validator instead of re-checking the schema per reply",
           "(self, result)", SPEEDUPS),
+    Patch(_A, "RemoteAction._action_call_format", "runtime.speedups:_action_call_format",
+          "the action server gets the events from the latest user message on, not the whole "
+          "conversation (a long conversation no longer slows every custom action)",
+          "(self, tracker, domain)", SPEEDUPS),
     Patch(_P, "DaskGraphRunner", "runtime.speedups:SequentialGraphRunner",
           "predictions run the model graph in a fixed order instead of through dask",
           "(graph_schema, model_storage, execution_context, hooks=…)", SPEEDUPS,

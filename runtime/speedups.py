@@ -15,6 +15,16 @@ graph is fixed once loaded, so ``SequentialGraphRunner`` works out each target s
 nodes and their order once and then calls the same nodes with the same inputs directly.
 Training keeps Rasa's runner.
 
+Custom-action calls: Rasa sends the action server the whole conversation, every event since
+it began, on each call, and the action server parses it back. A long conversation makes every
+custom-action turn slower: a food diary of 50 foods set its slot 50 times, each time with the
+whole diary, and the tracker sent grew to about 400 KB (a food question then took about 90 ms
+instead of 25 ms; `python -m bench.diary_bench`). The project's actions read the slots, the
+latest message and the events of the current turn only (rasa-sdk's form validation reads the
+slot events at the end), so ``_action_call_format`` sends the same state with the events
+from the latest user message on. An action that needed older events would have to read
+them from the tracker store.
+
 spaCy pipeline: Rasa's predict graph holds two ``SpacyNLP`` nodes and each loads the
 pipeline from disk (about 1.2 s and its lookup tables in memory, twice). The pipeline is
 only read once loaded, so both nodes get the same ``Language`` object; a rebuilt pipeline
@@ -33,6 +43,8 @@ from rasa.core.actions.action import RemoteAction
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.nlu.utils.spacy_utils import SpacyNLP
+from rasa.shared.core.events import Event, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 _original_validate = RemoteAction._validate_action_result
 
@@ -50,6 +62,39 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
         return True
     # An invalid reply (rare): Rasa's own check raises its worded ValidationError.
     return _original_validate(self, result)
+
+
+_original_call_format = RemoteAction._action_call_format
+
+
+def recent_events(tracker: DialogueStateTracker) -> list[Event]:
+    """The events from the latest user message on (after the latest restart when there is
+    no user message): all the project's actions read of the conversation's history."""
+    events = list(tracker.events)
+    for index in range(len(events) - 1, -1, -1):
+        if isinstance(events[index], UserUttered):
+            return events[index:]
+    return tracker.events_after_latest_restart()
+
+
+class _RecentEventsView:
+    """What ``RemoteAction._action_call_format`` reads of a tracker, with its state holding
+    only :func:`recent_events`."""
+
+    def __init__(self, tracker: DialogueStateTracker) -> None:
+        self._tracker = tracker
+        self.sender_id = tracker.sender_id
+
+    def current_state(self, event_verbosity: EventVerbosity = EventVerbosity.NONE) -> dict:
+        state = self._tracker.current_state(EventVerbosity.NONE)
+        state["events"] = [event.as_dict() for event in recent_events(self._tracker)]
+        return state
+
+
+def _action_call_format(
+    self: RemoteAction, tracker: DialogueStateTracker, domain: Any
+) -> dict[str, Any]:
+    return _original_call_format(self, _RecentEventsView(tracker), domain)  # type: ignore[arg-type]
 
 
 class SequentialGraphRunner(DaskGraphRunner):

@@ -53,3 +53,56 @@ def test_spacy_pipeline_is_loaded_once_per_version_of_its_directory(tmp_path):
     rebuilt = SpacyNLP.load_model(name)
     assert rebuilt is not first
     assert SpacyNLP.load_model(name) is rebuilt
+
+
+def _long_conversation():
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.from_dict({"slots": {"food_diary": {"type": "any", "mappings": [
+        {"type": "custom"}]}}, "actions": ["action_food_diary"]})
+    events = []
+    for number in range(30):
+        events += [ActionExecuted("action_listen"),
+                   UserUttered(f"I had banana number {number}",
+                               {"name": "log_food_diary", "confidence": 1.0}),
+                   ActionExecuted("action_food_diary"), BotUttered("Added."),
+                   SlotSet("food_diary", [{"food": "banana", "mg": 32.0}] * (number + 1))]
+    events += [ActionExecuted("action_listen"),
+               UserUttered("what's my total today?", {"name": "ask_diary_total",
+                                                      "confidence": 1.0})]
+    return DialogueStateTracker.from_events("long", events, domain.slots), domain
+
+
+def test_the_action_server_gets_the_events_of_the_current_turn_only():
+    speedups.install()
+    tracker, domain = _long_conversation()
+    sent = RemoteAction("action_diary_total", None)._action_call_format(tracker, domain)
+    state = sent["tracker"]
+    assert [e["event"] for e in state["events"]] == ["user"]
+    assert state["events"][0]["text"] == "what's my total today?"
+    # the state itself is whole: every slot as it is now, the latest message
+    assert len(state["slots"]["food_diary"]) == 30
+    assert state["latest_message"]["text"] == "what's my total today?"
+    assert sent["next_action"] == "action_diary_total" and sent["sender_id"] == "long"
+    # Rasa's own format (the original) sends every event of the conversation
+    everything = speedups._original_call_format(
+        RemoteAction("action_diary_total", None), tracker, domain)
+    assert len(everything["tracker"]["events"]) == len(tracker.events) > 100
+    assert {k: v for k, v in everything["tracker"].items() if k != "events"} == \
+        {k: v for k, v in state.items() if k != "events"}
+
+
+def test_without_a_user_message_the_events_since_the_latest_restart_are_sent():
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, Restarted, SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    speedups.install()
+    domain = Domain.from_dict({"slots": {"age": {"type": "float", "mappings": [
+        {"type": "custom"}]}}})
+    tracker = DialogueStateTracker.from_events("t", [
+        SlotSet("age", 30.0), Restarted(), ActionExecuted("action_listen")], domain.slots)
+    events = speedups.recent_events(tracker)
+    assert [type(e) for e in events] == [ActionExecuted]
