@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import logging
 import math
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
