@@ -182,10 +182,26 @@ def numbers_in_text(text: str, entities: Iterable[Entity] = ()) -> list[NumberMe
     return sorted(found, key=lambda n: n.start)
 
 
-def age_from_text(text: str, entities: Iterable[Entity] = ()) -> NumberMention | None:
-    """The first number in a reply to "how old are you?" that the extractor did not read."""
+#: A time unit right after the number of a bare answer to "how old are you?" ("3 months").
+_AGE_UNIT = re.compile(r"\s*(?:(months?|mos?|mths?)|(weeks?|wks?)|(years?|yrs?))\b", re.IGNORECASE)
+WEEKS_PER_MONTH = 52.1775 / 12  # 365.2425 days a year / 7
+
+
+def age_from_text(text: str, entities: Iterable[Entity] = ()) -> AgeMention | NumberMention | None:
+    """The first number in a reply to "how old are you?" that the extractor did not read.
+
+    A unit written after it counts: "3 months" is a baby of 3 months (an :class:`AgeMention`
+    in months; weeks are turned into months), never 3 years. A bare number is years."""
     numbers = numbers_in_text(text, entities)
-    return numbers[0] if numbers else None
+    if not numbers:
+        return None
+    first = numbers[0]
+    unit = _AGE_UNIT.match(text, first.end)
+    if unit is None or first.negative or first.value is None or unit.group(3):
+        return first
+    if unit.group(1):
+        return AgeMention(raw=first.text, value=first.value, unit="months")
+    return AgeMention(raw=first.text, value=first.value / WEEKS_PER_MONTH, unit="months")
 
 
 # ------------------------------------------------------------------------------ foods

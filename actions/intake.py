@@ -178,6 +178,10 @@ class Update:
     asked_again: str | None = None
     # bone density scores ("my T-score is -2.7"): never read as an age
     bone_scores: tuple[BoneScore, ...] = ()
+    # the form asked for this slot and got only a bone density score: the slot is set again
+    # to the value it had, so that the form explains the score and asks its question again
+    # (a form that sets no slot at all is rejected, and the turn would go to the fallback)
+    ask_again_after_score: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -293,6 +297,9 @@ def apply_update(current: Profile, update: Update) -> Checked:
         name = f"utter_profile_{update.unreadable}_unreadable"
         checked.messages.append((name, {"text": update.text}))
         checked.slots[update.unreadable] = current_values[update.unreadable]
+    again = update.ask_again_after_score
+    if again in SLOTS and again not in checked.slots:
+        checked.slots[again] = current_values[again]
     if update.asked_again in SLOTS and update.asked_again not in checked.slots:
         checked.messages.append(("utter_profile_needed", {}))
         checked.slots[update.asked_again] = current_values[update.asked_again]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -39,10 +40,18 @@ def number(value: Any, decimals: int = 1) -> str:
     """A figure as people write it: ``1200 -> "1,200"``, ``0.5 -> "0.5"``, ``77.0 -> "77"``."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return str(value)
-    rounded = round(float(value), decimals)
-    if rounded.is_integer():
+    rounded = half_up(value, decimals)
+    if rounded == rounded.to_integral_value():
         return f"{int(rounded):,}"
     return f"{rounded:,.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def half_up(value: float, decimals: int) -> Decimal:
+    """``value`` rounded once, half up (31.47 -> 31, 76.5 -> 77, 0.25 -> 0.3): the one
+    place where a figure of the core is rounded for reading. The core keeps exact values;
+    the float's own noise (76.54500000000002) is dropped at 9 decimals first."""
+    exact = Decimal(repr(round(float(value), 9)))
+    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def years(value: float, decimals: int = 1) -> str:

@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import entities as ents
 from actions.base import Answer, Turn, TurnAction
+from actions.foods import ActionFoodMagnesium
 from actions.people import person_ref
 from actions.replies import Reply, mg, number, quote
 from nutrition.errors import InvalidAmount, UnknownSupplementForm
@@ -182,6 +183,10 @@ class ActionSupplementElemental(TurnAction):
     def answer(self, turn: Turn, domain: DomainDict) -> Answer:
         forms = ents.of_type(turn.entities, "supplement_form")
         form = forms[0].get("value") if forms else None
+        if not form and ents.of_type(turn.entities, "food"):
+            # "how much magnesium is in 1 medjool date?" taken for a supplement question:
+            # it names a food and no supplement, so it gets the food's answer
+            return ActionFoodMagnesium().answer(turn, domain)
         # the user's own words keep what the form key loses ("Epsom salt" is the
         # heptahydrate of magnesium sulfate, "magnesium oil" a spray for the skin)
         words = turn.words(forms[0]) if forms else None

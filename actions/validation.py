@@ -90,6 +90,9 @@ def read_update(tracker: Tracker, form_name: str) -> Update:
     ):
         # "130", "two hundred", "-5": numbers the extractor doesn't take for an age
         update.age = ents.age_from_text(text, [*entities, *scores_as_spans])
+    if requested and answers and update.bone_scores and (
+            update.age is None and update.sex is None and update.life_stage is None):
+        update.ask_again_after_score = str(requested)
     if requested is None:
         update.one_shot = update.age is not None and update.sex is not None
     elif update.empty and intent in ANSWER_INTENTS and not digression_ran(tracker, form_name):

@@ -80,7 +80,7 @@ def _parse_item(item: DiaryItem) -> tuple[Any, Any, Any]:
 def _per_serving(info: Mapping[str, Any], nutrient: str) -> float:
     grams, _ = default_grams(dict(info))
     field_name = NUTRIENTS[nutrient][0]
-    return round(float(info[field_name] or 0.0) * grams / 100, 1)
+    return float(info[field_name] or 0.0) * grams / 100
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def gap_suggestions(
         per_serving = food.magnesium_mg if nutrient == "magnesium" else food.calcium_mg
         if per_serving <= 0:
             continue
-        needed = math.ceil(round(remaining_mg / per_serving, 6))
+        needed = max(1, math.ceil(round(remaining_mg / per_serving, 6)))
         if max_servings is not None and needed > max_servings:
             continue
         suggestions.append(
@@ -179,7 +179,7 @@ def close_gap(
     if eaten_mg < 0:
         raise InvalidAmount("The amount eaten can't be below 0 mg.")
     limit = int(load("planning_limits.yml")["max_servings_per_food"])
-    remaining = round(max(0.0, float(target_mg) - float(eaten_mg)), 1)
+    remaining = max(0.0, float(target_mg) - float(eaten_mg))
     suggestions = gap_suggestions(
         remaining, count, nutrient=nutrient, diet=diet, max_servings=limit
     )
@@ -222,14 +222,15 @@ def diary_total(items: Iterable[DiaryItem], target_mg: float | None = None) -> D
     for item in items:
         food, amount, unit = _parse_item(item)
         results.append(magnesium_in_portion(food, amount, unit))
-    total = round(sum(result.magnesium_mg for result in results), 1)
-    remaining = round(max(0.0, target - total), 1)
+    # exact figures: a reply rounds each once, for reading
+    total = sum(result.magnesium_mg for result in results)
+    remaining = max(0.0, target - total)
     return DiaryTotal(
         total_mg=total,
         items=tuple(results),
         target_mg=target,
         target_is_daily_value=target_is_dv,
-        percent_of_target=round(100 * total / target, 1),
+        percent_of_target=100 * total / target,
         remaining_mg=remaining,
         suggestions=tuple(gap_suggestions(remaining)),
     )

@@ -173,7 +173,8 @@ def find_food(text: str) -> FoodMatch:
 
 @dataclass(frozen=True)
 class PortionMagnesium:
-    """Magnesium (and calcium) in a portion, with the portion actually used."""
+    """Magnesium (and calcium) in a portion, with the portion actually used. The amounts
+    are exact (never rounded here): a reply rounds them once, for reading."""
 
     food: str
     food_name: str
@@ -219,7 +220,7 @@ def _resolve_food(food: str | dict[str, Any]) -> dict[str, Any]:
 
 
 def _scaled(per_100g: float | None, grams: float) -> float | None:
-    return None if per_100g is None else round(per_100g * grams / 100, 1)
+    return None if per_100g is None else per_100g * grams / 100
 
 
 #: Nutrients the food table holds: name -> (field per 100 g, unit of the figure).
@@ -333,10 +334,10 @@ def magnesium_in_portion(
         food_name=info["name"],
         amount=float(qty_used),
         unit=unit_used,
-        grams=round(grams, 2),
+        grams=grams,
         description=words,
-        magnesium_mg=round(info["magnesium_mg_per_100g"] * grams / 100, 1),
-        calcium_mg=round(info["calcium_mg_per_100g"] * grams / 100, 1),
+        magnesium_mg=info["magnesium_mg_per_100g"] * grams / 100,
+        calcium_mg=info["calcium_mg_per_100g"] * grams / 100,
         vitamin_d_mcg=_scaled(info["vitamin_d_mcg_per_100g"], grams),
         used_default=used_default,
         unit_fallback=fallback,
@@ -399,7 +400,7 @@ def _ranked(infos: Iterable[dict[str, Any]]) -> list[RankedFood]:
                 key=info["key"],
                 name=info["name"],
                 category=info["category"],
-                magnesium_mg=round(info["magnesium_mg_per_100g"] * grams / 100, 1),
+                magnesium_mg=info["magnesium_mg_per_100g"] * grams / 100,
                 grams=grams,
                 serving=words,
             )

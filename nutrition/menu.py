@@ -171,8 +171,8 @@ def _menu_foods() -> tuple[_Food, ...]:
                 name=info["name"],
                 category=info["category"],
                 meals=tuple(info["meals"]),
-                magnesium=round(info["magnesium_mg_per_100g"] * grams / 100, 1),
-                calcium=round(info["calcium_mg_per_100g"] * grams / 100, 1),
+                magnesium=info["magnesium_mg_per_100g"] * grams / 100,
+                calcium=info["calcium_mg_per_100g"] * grams / 100,
                 grams=grams,
                 amount=float(info["default_portion"]["amount"]),
                 unit=info["default_portion"]["unit"],
@@ -398,22 +398,22 @@ def _menu(
                     servings=count,
                     portion=amount_words(count * food.amount, food.unit),
                     grams=round(count * food.grams, 1),
-                    magnesium_mg=round(count * food.magnesium, 1),
-                    calcium_mg=round(count * food.calcium, 1),
+                    magnesium_mg=count * food.magnesium,
+                    calcium_mg=count * food.calcium,
                 )
             )
         meals.append(
             Meal(
                 name=meal,
                 items=tuple(items),
-                magnesium_mg=round(sum(item.magnesium_mg for item in items), 1),
-                calcium_mg=round(sum(item.calcium_mg for item in items), 1),
+                magnesium_mg=sum(item.magnesium_mg for item in items),
+                calcium_mg=sum(item.calcium_mg for item in items),
             )
         )
     return DayMenu(
         meals=tuple(meals),
-        magnesium_mg=round(sum(meal.magnesium_mg for meal in meals), 1),
-        calcium_mg=round(sum(meal.calcium_mg for meal in meals), 1),
+        magnesium_mg=sum(meal.magnesium_mg for meal in meals),
+        calcium_mg=sum(meal.calcium_mg for meal in meals),
         magnesium_target_mg=magnesium,
         calcium_target_mg=calcium,
         calcium_ul_mg=calcium_ul,

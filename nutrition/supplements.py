@@ -239,7 +239,7 @@ class ElementalMagnesium:
     hydrate: str  # "anhydrous" or a hydrate name such as "heptahydrate"
     hydrate_assumed: bool  # True: neither the name nor the caller said which hydrate
     compound_mg: float
-    elemental_mg: float
+    elemental_mg: float  # exact: a reply rounds it once, for reading
     percent_elemental: float
     absorption: str
     other_hydrates: dict[str, float]  # hydrate -> elemental mg for the same compound mass
@@ -278,7 +278,7 @@ def elemental_magnesium(
         chosen = info.get("default_hydrate", ANHYDROUS)
     fraction = elemental_fraction(key, chosen)
     others = {
-        name: round(compound_mg * elemental_fraction(key, name), 1)
+        name: compound_mg * elemental_fraction(key, name)
         for name in [ANHYDROUS, *info.get("hydrates", {})]
         if name != chosen
     }
@@ -289,7 +289,7 @@ def elemental_magnesium(
         hydrate=chosen,
         hydrate_assumed=assumed,
         compound_mg=float(compound_mg),
-        elemental_mg=round(compound_mg * fraction, 1),
+        elemental_mg=compound_mg * fraction,
         percent_elemental=round(100 * fraction, 1),
         absorption=info["absorption"],
         other_hydrates=others,

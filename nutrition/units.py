@@ -48,6 +48,7 @@ ML_PER_UNIT: dict[str, float] = {
 COUNT_UNITS: tuple[str, ...] = (
     "piece",
     "slice",
+    "extra_small",
     "small",
     "medium",
     "large",
@@ -107,6 +108,7 @@ _SURFACE: dict[str, tuple[str, ...]] = {
     "quart": ("quart", "quarts", "qt"),
     "piece": ("piece", "pieces", "pc", "pcs", "item", "items", "whole", "each"),
     "slice": ("slice", "slices", "slc"),
+    "extra_small": ("extra small", "extra-small"),
     "small": ("small", "sm"),
     "medium": ("medium", "med", "regular", "medium-sized", "medium sized"),
     "large": ("large", "lg", "big"),

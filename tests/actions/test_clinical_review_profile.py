@@ -24,7 +24,7 @@ def test_t_score_is_not_an_age(requested):
     msg = "My T-score is -2.7"
     said, slots = validate(msg, "inform_profile", entities_of(msg), requested=requested)
     assert "can't be below zero" not in said and "couldn't find an age" not in said
-    assert "age" not in slots
+    assert slots.get("age") is None  # no age is taken from the score
     assert slots["requested_slot"] == "age"  # the form still asks for the age
     assert "A T-score of -2.7 is a bone density result, not an age" in said
     assert "-2.5 or lower is in the range the WHO calls osteoporosis" in said
@@ -45,13 +45,13 @@ def test_t_score_keeps_the_profile_it_had():
 ])
 def test_other_scores_are_named_without_a_who_category(msg, named):
     said, slots = validate(msg, "inform_profile", entities_of(msg), requested="age")
-    assert named in said and "WHO" not in said and "age" not in slots
+    assert named in said and "WHO" not in said and slots.get("age") is None
 
 
 def test_unsigned_t_score_gets_no_category_and_is_no_age():
     msg = "t score of 2.7"
     said, slots = validate(msg, "inform_profile", entities_of(msg), requested="age")
-    assert "A T-score of 2.7" in said and "WHO" not in said and "age" not in slots
+    assert "A T-score of 2.7" in said and "WHO" not in said and slots.get("age") is None
 
 
 def test_an_age_beside_a_t_score_is_still_read():
@@ -61,3 +61,19 @@ def test_an_age_beside_a_t_score_is_still_read():
         pytest.skip("spaCy pipeline not built (python -m nlu.build_pipeline)")
     said, slots = validate(msg, "inform_profile", found)
     assert slots["age"] == 60.0 and "osteoporosis" in said
+
+
+def test_t_score_given_for_the_age_keeps_the_form_going():
+    """Asked "how old are you?", a T-score sets the age slot again to what it was (empty):
+    Rasa rejects a form that sets no slot, and the turn would go to the fallback reply
+    ("Sorry, I didn't quite catch that") instead of explaining the score."""
+    msg = "my T-score is -2.5"
+    said, slots = validate(msg, "inform_profile", entities_of(msg), requested="age")
+    assert "age" in slots and slots["age"] is None
+    assert slots["requested_slot"] == "age"
+    assert "A T-score of -2.5 is a bone density result, not an age" in said
+    # asked for the sex, with the age already known, the age stays as it was
+    said, slots = validate(msg, "inform_profile", entities_of(msg), {"age": 60.0},
+                           requested="sex")
+    assert slots.get("sex") is None and slots.get("age", 60.0) == 60.0
+    assert "sex" in slots and slots["requested_slot"] == "sex"

@@ -286,3 +286,18 @@ def test_a_pregnancy_said_at_12_is_kept_for_the_up_to_18_figures():
                            [age(12.0, "12", msg), ent("life_stage", "pregnant", "pregnant", msg)])
     assert "no separate pregnancy" not in said
     assert slots["life_stage"] == "pregnant" and slots["sex"] == "female"
+
+
+@pytest.mark.parametrize(("text", "age_years"), [
+    ("3 months", 0.25),
+    ("9 months", 0.75),
+    ("6 mo", 0.5),
+    ("26 weeks", 26 / 52.1775),
+    ("3 years", 3.0),
+    ("3", 3.0),
+])
+def test_a_bare_answer_with_a_unit_keeps_the_unit(text, age_years):
+    """Asked "how old are you?", "3 months" is a baby of 3 months, never 3 years."""
+    said, slots = validate(text, "inform_profile", [], requested="age")
+    assert slots["age"] == pytest.approx(age_years)
+    assert said == ""

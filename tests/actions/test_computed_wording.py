@@ -172,7 +172,7 @@ def test_number_formatting():
     assert number(1200) == "1,200"
     assert number(0.5) == "0.5"
     assert number(77.0) == "77"
-    assert mg(79.1) == "79" and mg(7.25) == "7.2" and mg(0) == "0"
+    assert mg(79.1) == "79" and mg(7.25) == "7.3" and mg(0) == "0"  # half up
     assert percent(49.4) == "49"
     assert number(float("nan")) == "nan"
     assert quote("x " * 100).endswith("\u2026")

@@ -146,5 +146,8 @@ def test_too_much_magnesium_can_cause_loose_stools_not_usually():
                 assert not OVERSTATED.search(sentence), f"{name}: {sentence}"
     assert "Going above it can cause loose stools" in reply("ask_too_much_magnesium")
     assert "Too much from supplements can cause loose stools" in reply("ask_supplement_advice")
-    assert "too much can cause" in texts["utter_supplement_above_ul"]
+    for name in ("utter_supplement_above_ul", "utter_supplement_above_ul_adult",
+                 "utter_supplement_dose_above_ul"):
+        assert "too much can cause diarrhoea" in texts[name], name
+    assert "It can cause diarrhoea" in texts["utter_supplement_laxative"]
     assert "too much can cause loose stools" in texts["web/site/index.html"]

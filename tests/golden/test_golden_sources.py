@@ -130,11 +130,14 @@ def sr28_weights() -> dict[str, list[tuple[float, str, float]]]:
 
 
 def portion_grams(spec: dict) -> float:
+    """Grams of the portion; ``weight_ndb`` names the food whose household measure the
+    reply says it used (SR28 gives chia seeds no tablespoon: flaxseed's is used)."""
     amount = float(spec["amount"])
     if "unit" in spec:
         return amount * MASS_G[spec["unit"]]
-    rows = [r for r in sr28_weights()[spec["ndb"]] if r[1] == spec["measure"]]
-    assert rows, f"SR28 WEIGHT.txt has no measure {spec['measure']!r} for NDB {spec['ndb']}"
+    ndb = spec.get("weight_ndb", spec["ndb"])
+    rows = [r for r in sr28_weights()[ndb] if r[1] == spec["measure"]]
+    assert rows, f"SR28 WEIGHT.txt has no measure {spec['measure']!r} for NDB {ndb}"
     measure_amount, _, grams = rows[0]
     return amount * grams / measure_amount * float(spec.get("scale", 1))
 
@@ -170,6 +173,8 @@ def source_values(case: Case, key: str) -> list[float]:
     if "sr28" in facts and key == "magnesium":
         spec = facts["sr28"]
         return [sr28_magnesium()[spec["ndb"]] * portion_grams(spec) / 100]
+    if "sr28" in facts and key == "portion_grams":
+        return [portion_grams(facts["sr28"])]
     if ratio is not None:
         calcium = ratio.get("calcium_mg")
         magnesium = ratio.get("magnesium_mg")
@@ -188,13 +193,19 @@ def source_values(case: Case, key: str) -> list[float]:
     if person is not None:
         if key in ("magnesium", "magnesium_target"):
             return [person_value("magnesium", person)]
-        if key == "calcium":
+        if key in ("calcium", "calcium_target"):
             return [person_value("calcium", person)]
+        if key == "magnesium_short" and ratio is not None:
+            return [person_value("magnesium", person) - ratio["magnesium_mg"]]
         if key == "vitamin_d":
             r = row(cal["vitamin_d"], months_of(person))
             return [r["mcg"], r["iu"]]
     if key == "supplement_ul":
         return [supplement_ul(person)]
+    if key == "adult_rda_range":  # the magnesium RDAs from 19 years, not pregnant
+        adults = [r for r in cal["magnesium"] if r["from_months"] >= 19 * 12]
+        return [min(min(r["female"], r["male"]) for r in adults),
+                max(max(r["female"], r["male"]) for r in adults)]
     if key == "ul_from_age":
         adult = cal["magnesium_supplement_ul"][-1]
         return [adult["from_months"] / 12]

@@ -119,7 +119,7 @@ def test_default_portion_when_nothing_given():
     result = magnesium_in_portion("banana")
     assert result.used_default and not result.unit_fallback
     assert result.grams == 118
-    assert result.magnesium_mg == pytest.approx(31.9)
+    assert result.magnesium_mg == pytest.approx(31.86)  # 27 mg/100 g x 118 g, exact
 
 
 def test_mass_units_convert_directly():

@@ -1,0 +1,37 @@
+"""A figure is rounded once, from the exact value, half up, where a reply words it
+(actions/replies.py); the core keeps exact values. Rounding first to 0.1 mg in the core and
+then to whole milligrams half to even gave 32 mg for 31.47 mg of magnesium (3 oz shrimp) and
+76 mg for 76.54 mg (1 oz raw almonds)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.replies import mg, number
+from nutrition.foods import magnesium_in_portion
+from nutrition.supplements import elemental_magnesium
+
+
+@pytest.mark.parametrize(("value", "decimals", "shown"), [
+    (31.46797, 0, "31"), (76.5437, 0, "77"), (0.5, 0, "1"), (2.5, 0, "3"), (1.5, 0, "2"),
+    (0.25, 1, "0.3"), (0.35, 1, "0.4"), (76.54500000000002, 2, "76.55"), (1200, 0, "1,200"),
+    (-2.5, 1, "-2.5"), (7.25, 1, "7.3"), (0.0, 1, "0"),
+])
+def test_half_up_from_the_exact_value(value, decimals, shown):
+    assert number(value, decimals) == shown
+
+
+@pytest.mark.parametrize(("food", "amount", "unit", "shown"), [
+    ("shrimp", 3, "oz", "31"),      # SR28 15151: 37 mg/100 g x 85.05 g = 31.47 mg
+    ("almonds_raw", 1, "oz", "77"),  # SR28 12061: 270 mg/100 g x 28.35 g = 76.54 mg
+])
+def test_food_portion_is_rounded_once(food, amount, unit, shown):
+    result = magnesium_in_portion(food, amount, unit)
+    assert mg(result.magnesium_mg) == shown
+
+
+def test_supplement_dose_is_rounded_once():
+    # 500 mg bisglycinate x 14.098 % = 70.49 mg: 70, not 70.5 rounded up to 71
+    result = elemental_magnesium("bisglycinate", 500)
+    assert result.elemental_mg == pytest.approx(70.49, abs=0.01)
+    assert mg(result.elemental_mg) == "70"
