@@ -56,9 +56,13 @@ def said_in(turn: Turn) -> Said:
     if facts.age is None and not amounts:
         # "and at 16?": a bare number is an age
         number = ents.age_from_text(turn.text, turn.entities)
-        if number is not None and number.value is not None and not number.negative \
-                and age_problem(number.value) is None:
-            facts = replace(facts, age=number.value)
+        years = None
+        if isinstance(number, ents.AgeMention):  # "and at 6 months?"
+            years = number.years
+        elif number is not None and number.value is not None and not number.negative:
+            years = number.value
+        if years is not None and age_problem(years) is None:
+            facts = replace(facts, age=years)
     if turn.subject.sex is not None and turn.subject.kind == "other":
         facts = replace(facts, sex=turn.subject.sex)
     return Said(foods, amount, unit, facts, turn.subject, ASKS.get(turn.intent or ""))

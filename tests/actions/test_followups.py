@@ -136,6 +136,13 @@ def test_age_what_if_on_the_last_person_keeps_nothing():
     assert "people" not in events and not {"age", "sex", "life_stage"} & set(events)
 
 
+def test_age_in_months_what_if_is_a_babys_age_not_years():
+    slots = {"last_answer_kind": "intake", "last_person": "daughter", "people": FAMILY}
+    said, _events = follow("and at 6 months?", slots=slots)
+    assert f"{mg(rda(0.5, 'female'))} mg a day" in said  # the 7-12 month AI, not age 6's RDA
+    assert f"{mg(rda(6, 'female'))} mg a day" not in said
+
+
 def test_pronoun_life_stage_what_if():
     slots = {"last_answer_kind": "intake", "last_person": "husband", "people": FAMILY}
     msg = "and if she were breastfeeding?"
