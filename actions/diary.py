@@ -25,11 +25,10 @@ from actions.base import DIARY_SLOT, Answer, Chart, Turn, TurnAction
 from actions.foods import (
     LEFTOVER_MATCH_SCORE,
     FoodsSaid,
-    checked_portion,
     diary_answer,
     food_name,
+    portions_said,
     unknown_food_parts,
-    unknown_words,
     unreadable_parts,
 )
 from actions.people import last_answer_events
@@ -37,7 +36,7 @@ from actions.replies import Reply, mg, percent, quote, render
 from nutrition import diary_days as days
 from nutrition.diary import gap_suggestions
 from nutrition.errors import FoodNotFound, NutritionError
-from nutrition.foods import PortionMagnesium, find_food
+from nutrition.foods import find_food
 from nutrition.intake import adult_rda_range_mg
 
 Entry = dict[str, Any]
@@ -142,19 +141,7 @@ class ActionFoodDiary(TurnAction):
             # "my husband had 2 bananas": his total against his target, for this message
             # only; the diary is the user's own
             return diary_answer(turn, foods, domain)
-        mentions = sorted(foods.found + foods.missed,
-                          key=lambda m: m.start if m.start is not None else 0)
-        unknown = list(foods.unknown)
-        notes = unreadable_parts(turn)
-        portions: list[PortionMagnesium] = []
-        for mention in mentions:
-            try:
-                result, portion_notes = checked_portion(mention)
-            except FoodNotFound:
-                unknown.append(unknown_words(mention.text or mention.food))
-                continue
-            notes.extend(portion_notes)
-            portions.append(result)
+        portions, notes, unknown = portions_said(turn, foods)
         reply = Reply().extend(notes)
         if not portions:
             if unknown:

@@ -287,14 +287,16 @@ class ActionRichFoods(TurnAction):
             "rich_foods", turn.person, category=category, shown=shown))
 
 
-def diary_answer(turn: Turn, foods: FoodsSaid, domain: DomainDict) -> Answer:
-    """The total of several foods asked about at once: each food's magnesium, the total, its
-    share of the target, the gap (nothing is added to the diary)."""
+def portions_said(
+    turn: Turn, foods: FoodsSaid
+) -> tuple[list[PortionMagnesium], list[Part], list[UnknownWords]]:
+    """Each food the message names, measured, in the order said; the notes on how the
+    portions were read (and numbers no entity could read); the words no food matched."""
     mentions = sorted(foods.found + foods.missed,
                       key=lambda m: m.start if m.start is not None else 0)
     unknown = list(foods.unknown)
     notes = unreadable_parts(turn)
-    items: list[dict[str, Any]] = []
+    portions: list[PortionMagnesium] = []
     for mention in mentions:
         try:
             result, portion_notes = checked_portion(mention)
@@ -302,7 +304,15 @@ def diary_answer(turn: Turn, foods: FoodsSaid, domain: DomainDict) -> Answer:
             unknown.append(unknown_words(mention.text or mention.food))
             continue
         notes.extend(portion_notes)
-        items.append({"food": result.food, "amount": result.amount, "unit": result.unit})
+        portions.append(result)
+    return portions, notes, unknown
+
+
+def diary_answer(turn: Turn, foods: FoodsSaid, domain: DomainDict) -> Answer:
+    """The total of several foods asked about at once: each food's magnesium, the total, its
+    share of the target, the gap (nothing is added to the diary)."""
+    portions, notes, unknown = portions_said(turn, foods)
+    items = [{"food": p.food, "amount": p.amount, "unit": p.unit} for p in portions]
     reply = Reply().extend(notes)
     if not items:
         if unknown:
