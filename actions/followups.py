@@ -30,7 +30,6 @@ from nutrition.followup import (
     LastAnswer,
     Resolution,
     Said,
-    daily_value_mg,
     label_guide,
     more_foods,
     percent_of,
@@ -38,7 +37,7 @@ from nutrition.followup import (
     share_level,
 )
 from nutrition.foods import food_info, food_source, foods_by_category, rich_foods
-from nutrition.intake import age_problem, table_source
+from nutrition.intake import age_problem, daily_value_mg, table_source
 from nutrition.people import SELF, answerable, merge
 from nutrition.profile import PREGNANCY_STAGES, Profile
 

@@ -13,7 +13,7 @@ from .data_files import load
 from .diet import Diet
 from .errors import InvalidAmount, NutritionError
 from .foods import NUTRIENTS, PortionMagnesium, magnesium_in_portion
-from .intake import recommended_intake
+from .intake import daily_value_mg, recommended_intake
 from .portions import default_grams
 
 DiaryItem = str | Mapping[str, Any] | Sequence[Any]
@@ -196,6 +196,19 @@ def close_gap(
     )
 
 
+def magnesium_target(target_mg: float | None) -> tuple[float, bool]:
+    """The target to compare a day with, and whether it is the label Daily Value (used when
+    ``target_mg`` is None). Raises :class:`InvalidAmount` for a target that is not a
+    positive number."""
+    if target_mg is None:
+        return daily_value_mg(), True
+    if isinstance(target_mg, bool) or not isinstance(target_mg, int | float):
+        raise InvalidAmount("The magnesium target must be a number of milligrams.")
+    if not math.isfinite(target_mg) or target_mg <= 0:
+        raise InvalidAmount("The magnesium target must be more than 0 mg.")
+    return float(target_mg), False
+
+
 def diary_total(items: Iterable[DiaryItem], target_mg: float | None = None) -> DiaryTotal:
     """Add up the magnesium of diary items and compare with a target.
 
@@ -207,15 +220,7 @@ def diary_total(items: Iterable[DiaryItem], target_mg: float | None = None) -> D
     Raises :class:`FoodNotFound` for an unknown food and :class:`InvalidAmount`
     for a bad amount or a target that is not a positive number.
     """
-    target_is_dv = target_mg is None
-    if target_is_dv:
-        target = float(load("reference_intakes.yml")["daily_value"]["magnesium_mg"])
-    else:
-        if isinstance(target_mg, bool) or not isinstance(target_mg, int | float):
-            raise InvalidAmount("The magnesium target must be a number of milligrams.")
-        if not math.isfinite(target_mg) or target_mg <= 0:
-            raise InvalidAmount("The magnesium target must be more than 0 mg.")
-        target = float(target_mg)
+    target, target_is_dv = magnesium_target(target_mg)
     if isinstance(items, str | Mapping):
         items = [items]
     results = []

@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .data_files import load
+from .diary import magnesium_target
 from .errors import InvalidAmount, NutritionError
 from .foods import PortionMagnesium, magnesium_in_portion
 
@@ -195,11 +195,6 @@ def clear_day(diary: Sequence[Mapping[str, Any]], day: date) -> tuple[list[Entry
 # ------------------------------------------------------------------------------ totals
 
 
-def daily_value_mg() -> float:
-    """The label Daily Value for magnesium."""
-    return float(load("reference_intakes.yml")["daily_value"]["magnesium_mg"])
-
-
 @dataclass(frozen=True)
 class DayTotal:
     """A day's entries and their magnesium against a target."""
@@ -213,19 +208,10 @@ class DayTotal:
     remaining_mg: float
 
 
-def _target(target_mg: float | None) -> tuple[float, bool]:
-    if target_mg is None:
-        return daily_value_mg(), True
-    if isinstance(target_mg, bool) or not isinstance(target_mg, int | float) \
-            or not math.isfinite(target_mg) or target_mg <= 0:
-        raise NutritionError("The magnesium target must be more than 0 mg.")
-    return float(target_mg), False
-
-
 def day_total(diary: Sequence[Mapping[str, Any]], day: date,
               target_mg: float | None = None) -> DayTotal:
     """The total of ``day`` against ``target_mg`` (the label Daily Value when None)."""
-    target, is_dv = _target(target_mg)
+    target, is_dv = magnesium_target(target_mg)
     items = on_day(diary, day)
     total = round(sum(float(e["mg"]) for e in items), 1)
     return DayTotal(
@@ -257,7 +243,7 @@ def week_average(diary: Sequence[Mapping[str, Any]], today: date,
                  target_mg: float | None = None, days: int = WEEK_DAYS) -> WeekAverage:
     """The daily average of the ``days`` days up to and including ``today``, over the days
     that have entries (days with nothing logged are not counted as 0 mg)."""
-    target, is_dv = _target(target_mg)
+    target, is_dv = magnesium_target(target_mg)
     first = today - timedelta(days=days - 1)
     totals: dict[date, float] = {}
     for entry in diary:

@@ -211,10 +211,5 @@ def label_guide() -> LabelGuide:
                       " ".join(str(guide["source"]).split()))
 
 
-def daily_value_mg() -> float:
-    """The magnesium Daily Value of food labels (for a figure with no personal target)."""
-    return float(load("reference_intakes.yml")["daily_value"]["magnesium_mg"])
-
-
 def percent_of(figure_mg: float, target_mg: float) -> float:
     return 100.0 * figure_mg / target_mg if target_mg > 0 else 0.0

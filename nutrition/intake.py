@@ -43,6 +43,12 @@ def _table() -> dict[str, Any]:
     return table
 
 
+
+def daily_value_mg() -> float:
+    """The magnesium Daily Value of food labels (the comparison when no personal target is
+    known)."""
+    return float(load("reference_intakes.yml")["daily_value"]["magnesium_mg"])
+
 @dataclass(frozen=True)
 class RecommendedIntake:
     """Daily reference intakes for one person."""

@@ -9,9 +9,9 @@ from actions.foods import ActionFoodMagnesium, ActionRichFoods
 from actions.intake import ActionRecommendedIntake
 from actions.privacy import ActionListStoredData
 from actions.replies import mg, percent
-from nutrition.followup import daily_value_mg, label_guide, percent_of
+from nutrition.followup import label_guide, percent_of
 from nutrition.foods import food_info, magnesium_in_portion
-from nutrition.intake import recommended_intake, table_source
+from nutrition.intake import daily_value_mg, recommended_intake, table_source
 from tests.actions.computed_support import (
     DOMAIN,
     ent,

@@ -11,6 +11,7 @@ import pytest
 from nutrition import diary_days as days
 from nutrition.errors import InvalidAmount, NutritionError
 from nutrition.foods import magnesium_in_portion
+from nutrition.intake import daily_value_mg
 
 DAY = date(2026, 11, 30)
 
@@ -206,7 +207,7 @@ def test_day_total_against_a_personal_target_and_the_daily_value():
     assert personal.percent_of_target == round(100 * mg / 320, 1)
     assert personal.remaining_mg == round(320 - mg, 1)
     label = days.day_total(diary, DAY)
-    assert label.target_is_daily_value and label.target_mg == days.daily_value_mg()
+    assert label.target_is_daily_value and label.target_mg == daily_value_mg()
     assert days.day_total([], DAY).total_mg == 0
 
 

@@ -10,7 +10,6 @@ from nutrition.followup import (
     LastAnswer,
     Said,
     carried_amount,
-    daily_value_mg,
     hypothetical,
     is_followup_wording,
     label_guide,
@@ -19,7 +18,7 @@ from nutrition.followup import (
     resolve,
     share_level,
 )
-from nutrition.intake import recommended_intake
+from nutrition.intake import daily_value_mg, recommended_intake
 from nutrition.people import (
     SELF,
     Facts,

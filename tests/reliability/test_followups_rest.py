@@ -13,9 +13,9 @@ import pytest
 
 from actions.replies import mg, percent
 from nutrition.diary import diary_total
-from nutrition.followup import daily_value_mg, percent_of
+from nutrition.followup import percent_of
 from nutrition.foods import food_info, foods_by_category, magnesium_in_portion
-from nutrition.intake import recommended_intake
+from nutrition.intake import daily_value_mg, recommended_intake
 from tests.reliability.support import response_text, say, texts
 
 pytestmark = pytest.mark.integration
