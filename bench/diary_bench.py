@@ -28,6 +28,7 @@ from pathlib import Path
 
 import requests
 
+from bench.run_bench import percentile
 from harness.paths import ROOT
 from harness.stack import BotStack
 
@@ -38,11 +39,6 @@ FOODS = ("1 oz of almonds", "a cup of cooked spinach", "2 slices of whole wheat 
          "a cup of brown rice", "1 oz of pumpkin seeds", "a cup of milk")
 TURNS = {"total": "what's my total today?", "add": "I also had a banana",
          "remove": "remove the banana"}
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
 def summary(values: list[float]) -> dict[str, float]:

@@ -23,6 +23,7 @@ import statistics
 import sys
 import time
 
+from bench.run_bench import percentile
 from nutrition import menu
 from nutrition.diet import Diet
 from nutrition.foods import food_info
@@ -45,11 +46,6 @@ def requests(count: int, seed: int) -> list[MenuRequest]:
         out.append(MenuRequest(age_years=age, sex=sex, diet=Diet(**flags, dislikes=dislikes),
                                variant=rng.choice([0, 0, 1, 2])))
     return out
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def main() -> int:

@@ -126,6 +126,15 @@ def reference_bot(project: Path, logdir: Path) -> Bot:
 
 
 # ----------------------------------------------------------------------------- load
+def percentile(values: list[float], q: float) -> float | None:
+    """The value below which a share ``q`` of ``values`` lie (the sorted value at index
+    ``int(q * n)``, the largest at most); ``None`` for no values. Every benchmark uses it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
 @dataclass
 class LoadResult:
     users: int
@@ -135,12 +144,7 @@ class LoadResult:
     errors: int = 0
 
     def summary(self) -> dict:
-        def pct(values: list[float], q: float) -> float | None:
-            if not values:
-                return None
-            ordered = sorted(values)
-            return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
+        pct = percentile
         n = len(self.latencies_ms)
         return {
             "users": self.users, "requests": n, "errors": self.errors,
