@@ -191,10 +191,12 @@ def test_amount_words_read_as_people_say_them():
 
 
 def _step_mg(result) -> float:
-    """Nutrient in one rounding step of the household unit used."""
-    steps = {"oz": 0.25 if result.amount <= 2 else 0.5, "g": 1 if result.amount <= 20 else 5,
+    """Nutrient in one rounding step of the household unit used. The step is chosen by the
+    amount before rounding (22 g rounds in 5 g steps, to 20 g), as the answer chooses it."""
+    exact = result.exact_grams * result.amount / result.grams  # in the unit, unrounded
+    steps = {"oz": 0.25 if exact < 2 else 0.5, "g": 1 if exact < 20 else 5,
              "cup": 0.25, "tbsp": 0.5, "tsp": 0.5, "fl_oz": 1.0}
-    step = steps.get(result.unit, 0.5 if result.amount <= 3 else 1.0)
+    step = steps.get(result.unit, 0.5 if exact < 3 else 1.0)
     portion = magnesium_in_portion(result.food, step, result.unit)
     return portion.magnesium_mg if result.nutrient == "magnesium" else portion.calcium_mg
 
