@@ -26,18 +26,19 @@ from actions.foods import (
     LEFTOVER_MATCH_SCORE,
     FoodsSaid,
     diary_answer,
+    diary_chart,
     food_name,
     portions_said,
+    share_part,
     unknown_food_parts,
     unreadable_parts,
 )
 from actions.people import last_answer_events
-from actions.replies import Reply, mg, percent, quote, render
+from actions.replies import Reply, mg, quote
 from nutrition import diary_days as days
 from nutrition.diary import gap_suggestions
 from nutrition.errors import FoodNotFound, NutritionError
 from nutrition.foods import find_food
-from nutrition.intake import adult_rda_range_mg
 
 Entry = dict[str, Any]
 
@@ -64,17 +65,6 @@ def slot(diary: list[Entry]) -> list[EventType]:
     return [SlotSet(DIARY_SLOT, diary)]
 
 
-def share_part(total: days.DayTotal | days.WeekAverage) -> tuple[str, dict[str, Any]]:
-    """The share of the person's target, or of the label Daily Value said as such."""
-    if total.target_is_daily_value:
-        low, high = adult_rda_range_mg()
-        return ("utter_diary_percent_daily_value",
-                {"percent": percent(total.percent_of_target), "target_mg": mg(total.target_mg),
-                 "adult_low_mg": mg(low), "adult_high_mg": mg(high)})
-    return ("utter_diary_percent",
-            {"percent": percent(total.percent_of_target), "target_mg": mg(total.target_mg)})
-
-
 def item_part(entry: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     return ("utter_diary_item", {"food": entry.get("name") or food_name(str(entry["food"])),
                                  "portion": entry.get("portion") or "",
@@ -82,23 +72,11 @@ def item_part(entry: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
 
 
 def day_chart(domain: DomainDict, total: days.DayTotal, title: str) -> Chart:
-    items: list[dict[str, Any]] = []
-    alt_items: list[str] = []
-    for entry in total.items:
-        label = render(domain, "utter_chart_diary_item",
-                       {"food": entry.get("name") or entry["food"],
-                        "portion": entry.get("portion") or ""})
-        items.append({"label": label, "value": round(float(entry["mg"]), 1)})
-        alt_items.append(render(domain, "utter_chart_diary_alt_item",
-                                {"label": label, "magnesium_mg": mg(float(entry["mg"]))}))
-    return Chart(
-        title=render(domain, title),
-        target=None if total.target_is_daily_value else total.target_mg,
-        items=items,
-        alt=render(domain, "utter_chart_diary_alt", {
-            "items": "; ".join(alt_items), "total_mg": mg(total.total_mg),
-            "target_mg": mg(total.target_mg)}),
-    )
+    return diary_chart(
+        domain, title,
+        [(e.get("name") or e["food"], e.get("portion") or "", float(e["mg"]))
+         for e in total.items],
+        total.total_mg, total.target_mg, total.target_is_daily_value)
 
 
 def running_total(reply: Reply, total: days.DayTotal, when: str) -> None:

@@ -10,8 +10,9 @@ and words that are no food in the table are named back with the closest foods th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from rasa_sdk.types import DomainDict
 
@@ -308,6 +309,51 @@ def portions_said(
     return portions, notes, unknown
 
 
+class Share(Protocol):
+    """A total against a target: the one-message total, a diary day, a week's average."""
+
+    @property
+    def target_is_daily_value(self) -> bool: ...
+    @property
+    def percent_of_target(self) -> float: ...
+    @property
+    def target_mg(self) -> float: ...
+
+
+def share_part(total: Share, person: str | None = None) -> Part:
+    """The share of the target: of the label Daily Value said as such, of someone else's
+    target (``person``: how the reply names them), or of the user's own."""
+    values = {"percent": percent(total.percent_of_target), "target_mg": mg(total.target_mg)}
+    if total.target_is_daily_value:
+        low, high = adult_rda_range_mg()
+        return ("utter_diary_percent_daily_value",
+                {**values, "adult_low_mg": mg(low), "adult_high_mg": mg(high)})
+    if person is not None:
+        return ("utter_diary_percent_person", {**values, "person": person})
+    return ("utter_diary_percent", values)
+
+
+def diary_chart(domain: DomainDict, title: str, rows: Iterable[tuple[str, str, float]],
+                total_mg: float, target_mg: float, target_is_daily_value: bool) -> Chart:
+    """The widget's bar chart of foods (``rows``: name, portion, magnesium in mg) with the
+    target, unless it is the label Daily Value."""
+    items: list[dict[str, Any]] = []
+    alt_items: list[str] = []
+    for food, portion, magnesium_mg in rows:
+        label = render(domain, "utter_chart_diary_item", {"food": food, "portion": portion})
+        items.append({"label": label, "value": round(magnesium_mg, 1)})
+        alt_items.append(render(domain, "utter_chart_diary_alt_item",
+                                {"label": label, "magnesium_mg": mg(magnesium_mg)}))
+    return Chart(
+        title=render(domain, title),
+        target=None if target_is_daily_value else target_mg,
+        items=items,
+        alt=render(domain, "utter_chart_diary_alt", {
+            "items": "; ".join(alt_items), "total_mg": mg(total_mg),
+            "target_mg": mg(target_mg)}),
+    )
+
+
 def diary_answer(turn: Turn, foods: FoodsSaid, domain: DomainDict) -> Answer:
     """The total of several foods asked about at once: each food's magnesium, the total, its
     share of the target, the gap (nothing is added to the diary)."""
@@ -323,27 +369,12 @@ def diary_answer(turn: Turn, foods: FoodsSaid, domain: DomainDict) -> Answer:
     intake = turn.intake
     total = diary_total(items, target_mg=intake.magnesium_mg if intake is not None else None)
     reply.add("utter_diary_intro")
-    chart_items: list[dict[str, Any]] = []
-    alt_items: list[str] = []
     for result in total.items:
         reply.add("utter_diary_item", food=result.food_name, portion=result.description,
                   magnesium_mg=mg(result.magnesium_mg))
-        label = render(domain, "utter_chart_diary_item",
-                       {"food": result.food_name, "portion": result.description})
-        chart_items.append({"label": label, "value": round(result.magnesium_mg, 1)})
-        alt_items.append(render(domain, "utter_chart_diary_alt_item",
-                                {"label": label, "magnesium_mg": mg(result.magnesium_mg)}))
     reply.add("utter_diary_total", total_mg=mg(total.total_mg))
-    if total.target_is_daily_value:
-        low, high = adult_rda_range_mg()
-        reply.add("utter_diary_percent_daily_value", percent=percent(total.percent_of_target),
-                  target_mg=mg(total.target_mg), adult_low_mg=mg(low), adult_high_mg=mg(high))
-    elif turn.person is not None:
-        reply.add("utter_diary_percent_person", percent=percent(total.percent_of_target),
-                  target_mg=mg(total.target_mg), person=person_ref(domain, turn.person))
-    else:
-        reply.add("utter_diary_percent", percent=percent(total.percent_of_target),
-                  target_mg=mg(total.target_mg))
+    person = person_ref(domain, turn.person) if turn.person is not None else None
+    reply.extend([share_part(total, person)])
     if total.remaining_mg > 0 and total.suggestions:
         reply.add("utter_diary_gap", remaining_mg=mg(total.remaining_mg))
         for suggestion in total.suggestions:
@@ -359,12 +390,8 @@ def diary_answer(turn: Turn, foods: FoodsSaid, domain: DomainDict) -> Answer:
         reply.add("utter_diary_personalise")
     events = last_answer_events("diary", turn.person, figure_mg=total.total_mg,
                                 shown=[item["food"] for item in items])
-    chart = Chart(
-        title=render(domain, "utter_chart_diary_title"),
-        target=None if total.target_is_daily_value else total.target_mg,
-        items=chart_items,
-        alt=render(domain, "utter_chart_diary_alt", {
-            "items": "; ".join(alt_items), "total_mg": mg(total.total_mg),
-            "target_mg": mg(total.target_mg)}),
-    )
+    chart = diary_chart(
+        domain, "utter_chart_diary_title",
+        [(r.food_name, r.description, r.magnesium_mg) for r in total.items],
+        total.total_mg, total.target_mg, total.target_is_daily_value)
     return Answer(reply, chart=chart, events=events)
