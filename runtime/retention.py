@@ -104,6 +104,13 @@ def _has_events_table(engine: sa.engine.Engine) -> bool:
     return sa.inspect(engine).has_table("events")
 
 
+def _drop_expired_locks(engine: sa.engine.Engine, conn: Any) -> None:
+    """Delete the lock rows whose every ticket has expired: left by a process that died in
+    the middle of a turn, they would keep the conversation's id in the database."""
+    if sa.inspect(engine).has_table(LOCKS.name):
+        conn.execute(sa.delete(LOCKS).where(LOCKS.c.held_until < time.time()))
+
+
 def _held_locks(engine: sa.engine.Engine) -> Any | None:
     """Conversations whose turn lock some process holds right now (a ticket not expired),
     as a subquery, when the lock store keeps its locks in this database; else None."""
@@ -132,6 +139,8 @@ def purge_batches(engine: sa.engine.Engine, cutoff: float, *, keep: Collection[s
         with engine.begin() as conn:
             senders = [row[0] for row in conn.execute(_stale(cutoff, [*keep, *seen], batch))]
             if not senders:
+                if not dry_run:
+                    _drop_expired_locks(engine, conn)
                 return
             if dry_run:
                 seen.update(senders)

@@ -66,6 +66,8 @@ def test_the_purge_of_one_worker_spares_a_conversation_another_worker_is_answeri
     result = retention.purge(store.engine, 30)
     assert sorted(result.sender_ids) == ["crashed", "idle"]
     assert list(senders(store.engine)) == ["answering"]
+    assert locks.get_lock("crashed") is None, "the dead holder's lock row is gone too"
+    assert locks.get_lock("answering") is not None
 
     locks.cleanup("answering", ticket)  # that turn is over: the next round deletes it
     assert retention.purge(store.engine, 30).sender_ids == ["answering"]
