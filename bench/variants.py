@@ -60,6 +60,9 @@ VARIANTS = [
             endpoints="bench/variants/endpoints.in-memory.yml"),
     Variant("compressed", "COMPRESS_ACTION_SERVER_REQUEST=true (gzip action calls)",
             env={"COMPRESS_ACTION_SERVER_REQUEST": "true"}),
+    Variant("shipped-2-workers", "as shipped, SANIC_WORKERS=2: two Sanic workers share the "
+            "SQLite file (runtime.lock_store.SQLiteLockStore serialises each conversation)",
+            env={"SANIC_WORKERS": "2"}),
     Variant("scaled-1-worker", "PostgreSQL + Redis profile, one Sanic worker",
             endpoints="endpoints.scaled.yml", env=dict(SCALED_ENV), needs_services=True),
     Variant("scaled-2-workers", "PostgreSQL + Redis profile, SANIC_WORKERS=2",
@@ -78,12 +81,19 @@ def measure(variant: Variant, levels: list[int], duration: float) -> dict:
         bot.start()
         result["startup_s"] = bot.startup_s
         for users in levels:
+            cpu_before = bot.stack.cpu_s()
             res = asyncio.run(run_load(bot, conversations, users, duration,
                                        tag=f"{variant.name}-{users}-{time.time_ns()}"))
             summary = res.summary()
+            # CPU of both servers (all their processes) per answered turn: the cost of a
+            # turn, whatever else the shared machine is doing
+            turns = summary["requests"] + summary["errors"]
+            summary["cpu_ms_per_turn"] = ((bot.stack.cpu_s() - cpu_before) * 1000 / turns
+                                          if turns else None)
             result["load"].append(summary)
             print(f"    {users} users: {summary['throughput_rps']:.1f} req/s, "
-                  f"p50 {summary['p50_ms']:.1f} ms, errors {summary['errors']}", flush=True)
+                  f"p50 {summary['p50_ms']:.1f} ms, CPU {fmt(summary['cpu_ms_per_turn'], 1)} "
+                  f"ms/turn, errors {summary['errors']}", flush=True)
         result.update(bot.memory())
     finally:
         bot.stop()
@@ -92,7 +102,8 @@ def measure(variant: Variant, levels: list[int], duration: float) -> dict:
 
 def report(data: dict) -> str:
     levels = data["levels"]
-    head = " | ".join(f"{u} user{'s' if u > 1 else ''}: req/s, p50 ms" for u in levels)
+    head = " | ".join(f"{u} user{'s' if u > 1 else ''}: req/s, p50 ms, CPU ms/turn"
+                      for u in levels)
     lines = [
         f"Measured {data['date']} on {data['versions']['cores']} cores, "
         f"Python {data['versions']['python']}, Rasa {data['versions']['rasa']}; "
@@ -100,18 +111,27 @@ def report(data: dict) -> str:
         "",
         f"Command: `{data['command']}`",
         "",
-        f"| variant | what changes | {head} | errors | start-up s | Rasa RSS MB |",
-        "|---|---|" + "---:|" * (len(levels) + 3),
+        "CPU ms/turn: CPU time of the Rasa server and the action server (every process, "
+        "from /proc) during the level, per turn.",
+        "RSS: resident memory after the load, summed over every process of the server "
+        "(pages that forked Sanic workers share are counted once per worker).",
+        "",
+        f"| variant | what changes | {head} | errors | start-up s | Rasa RSS MB |"
+        " actions RSS MB |",
+        "|---|---|" + "---:|" * (len(levels) + 4),
     ]
     for row in data["results"]:
         if "skipped" in row:
             lines.append(f"| {row['variant']} | {row['what']} | "
-                         + " | ".join("-" for _ in levels) + f" | skipped: {row['skipped']} | | |")
+                         + " | ".join("-" for _ in levels)
+                         + f" | skipped: {row['skipped']} | | | |")
             continue
-        cells = [f"{fmt(s['throughput_rps'], 1)}, {fmt(s['p50_ms'], 1)}" for s in row["load"]]
+        cells = [f"{fmt(s['throughput_rps'], 1)}, {fmt(s['p50_ms'], 1)}, "
+                 f"{fmt(s.get('cpu_ms_per_turn'), 1)}" for s in row["load"]]
         errors = sum(s["errors"] for s in row["load"])
         lines.append(f"| {row['variant']} | {row['what']} | " + " | ".join(cells)
-                     + f" | {errors} | {fmt(row['startup_s'], 1)} | {fmt(row['rasa_rss_mb'])} |")
+                     + f" | {errors} | {fmt(row['startup_s'], 1)} | {fmt(row['rasa_rss_mb'])} |"
+                     f" {fmt(row.get('actions_rss_mb'))} |")
     return "\n".join(lines) + "\n"
 
 

@@ -35,9 +35,9 @@ def _ping_tracker_store(store) -> None:
 
 
 def _ping_lock_store(store) -> None:
-    red = getattr(store, "red", None)
-    if red is not None:
-        red.ping()
+    ping = getattr(store, "ping", None) or getattr(getattr(store, "red", None), "ping", None)
+    if ping is not None:  # runtime.lock_store.SQLiteLockStore, or Redis
+        ping()
 
 
 async def ready(request):

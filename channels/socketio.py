@@ -19,12 +19,22 @@
    an ``auth`` that is not an object; this one refuses both with a one-line warning, and
    tells the client why (``connect_error`` with the message "unauthorized").
    Without ``jwt_key`` every client may connect, as before.
+4. Several Sanic workers (SANIC_WORKERS > 1). A socket.io session lives in the memory of
+   the worker that opened it. A WebSocket is one TCP connection, so it stays with that
+   worker; socket.io's long-polling transport sends each request anew, and a request that
+   the kernel hands to another worker is refused ("Invalid session"), so the chat breaks
+   off half-way. With several workers this channel therefore accepts WebSocket only: the
+   widget connects by WebSocket first, and where a proxy blocks WebSockets its polling
+   fallback is refused at once, with the widget's "cannot reach" notice, instead of a
+   session that fails later. The conversation itself is shared by all workers (tracker
+   and lock store), so a reconnect that lands on the other worker continues it.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
+import os
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -67,6 +77,8 @@ class SocketIOInput(RasaSocketIOInput):
         blueprint = super().blueprint(handle)
         sio = self.sio
         namespace = self.namespace
+        if sanic_workers(os.environ) > 1:  # sessions are not shared between workers
+            sio.eio.transports = ["websocket"]
 
         async def session_request(sid: str, data: Any) -> None:
             data = data if isinstance(data, dict) else {}
@@ -112,3 +124,12 @@ class SocketIOInput(RasaSocketIOInput):
 async def _maybe_await(result: Any) -> Any:
     """python-socketio made room calls coroutines in 5.x; accept either kind."""
     return await result if inspect.isawaitable(result) else result
+
+
+def sanic_workers(env: Any) -> int:
+    """The number of Sanic workers SANIC_WORKERS asks for (Rasa's own reading: 1 unless a
+    whole number above 1)."""
+    try:
+        return max(1, int(env.get("SANIC_WORKERS", "1")))
+    except ValueError:
+        return 1

@@ -40,6 +40,23 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def cpu_s(pid: int) -> float:
+    """CPU time (user + system) a process and all its live descendants have used, in
+    seconds (Linux /proc; a descendant that has exited is no longer counted)."""
+    ticks = 0
+    pending = [pid]
+    while pending:
+        p = pending.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+            pending.extend(int(c) for c in children)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 class _WebHandler(SimpleHTTPRequestHandler):
     """Static files of web/dist, except config.js, which points the widget at this stack."""
 
@@ -224,6 +241,11 @@ class BotStack:
         if self._actions:
             out["actions_rss_mb"] = rss_mb(self._actions.pid)
         return out
+
+    def cpu_s(self) -> float:
+        """CPU time (s) the Rasa server and the action server (each with its child
+        processes, e.g. Sanic workers) have used so far."""
+        return sum(cpu_s(proc.pid) for proc in (self._rasa, self._actions) if proc)
 
     @staticmethod
     def _stop(proc: subprocess.Popen | None) -> None:

@@ -44,6 +44,8 @@ BATCH = 200  # conversations per transaction
 DAY = 86400.0
 
 EVENTS = sa.table("events", sa.column("id"), sa.column("sender_id"), sa.column("timestamp"))
+# runtime.lock_store.SQLiteLockStore's table, when the locks share the tracker's database
+LOCKS = sa.table("conversation_locks", sa.column("conversation_id"), sa.column("held_until"))
 
 
 # ------------------------------------------------------------------------- settings
@@ -102,6 +104,21 @@ def _has_events_table(engine: sa.engine.Engine) -> bool:
     return sa.inspect(engine).has_table("events")
 
 
+def _drop_expired_locks(engine: sa.engine.Engine, conn: Any) -> None:
+    """Delete the lock rows whose every ticket has expired: left by a process that died in
+    the middle of a turn, they would keep the conversation's id in the database."""
+    if sa.inspect(engine).has_table(LOCKS.name):
+        conn.execute(sa.delete(LOCKS).where(LOCKS.c.held_until < time.time()))
+
+
+def _held_locks(engine: sa.engine.Engine) -> Any | None:
+    """Conversations whose turn lock some process holds right now (a ticket not expired),
+    as a subquery, when the lock store keeps its locks in this database; else None."""
+    if not sa.inspect(engine).has_table(LOCKS.name):
+        return None
+    return sa.select(LOCKS.c.conversation_id).where(LOCKS.c.held_until >= time.time())
+
+
 def _stale(cutoff: float, keep: Collection[str], limit: int):
     """Conversations whose newest event is older than `cutoff`, except `keep`."""
     query = (sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id)
@@ -122,6 +139,8 @@ def purge_batches(engine: sa.engine.Engine, cutoff: float, *, keep: Collection[s
         with engine.begin() as conn:
             senders = [row[0] for row in conn.execute(_stale(cutoff, [*keep, *seen], batch))]
             if not senders:
+                if not dry_run:
+                    _drop_expired_locks(engine, conn)
                 return
             if dry_run:
                 seen.update(senders)
@@ -130,12 +149,16 @@ def purge_batches(engine: sa.engine.Engine, cutoff: float, *, keep: Collection[s
                 yield PurgeResult(len(senders), int(count or 0), sender_ids=senders)
                 continue
             # Checked again in the same statement: a conversation that got a new event
-            # since the query above stays whole.
+            # since the query above stays whole, and so does one whose turn a Sanic worker
+            # or server is taking right now (its lock is held: it may be about to save).
             fresh = (sa.select(EVENTS.c.sender_id)
                      .where(EVENTS.c.sender_id.in_(senders), EVENTS.c.timestamp >= cutoff))
+            keep_now = [EVENTS.c.sender_id.not_in(fresh)]
+            held = _held_locks(engine)
+            if held is not None:
+                keep_now.append(EVENTS.c.sender_id.not_in(held))
             deleted = conn.execute(
-                sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(senders),
-                                        EVENTS.c.sender_id.not_in(fresh))
+                sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(senders), *keep_now)
             ).rowcount
             left = {row[0] for row in conn.execute(
                 sa.select(EVENTS.c.sender_id).distinct().where(EVENTS.c.sender_id.in_(senders)))}

@@ -19,8 +19,12 @@ This subclass changes three things, none of which changes what is stored:
    and handed to the next ``retrieve`` of that conversation instead of being rebuilt from
    the database, when both of these hold:
    - the database still ends with the event this process wrote last for the conversation
-     (one indexed ``max(id)`` query; another server or worker that wrote to it since makes
-     the tracker be read from the database as before);
+     (one indexed query for the id and timestamp of its newest row; another server or
+     Sanic worker that wrote to it since makes the tracker be read from the database as
+     before). The timestamp matters on SQLite, which hands out the ids of deleted rows
+     again: after another worker erased a conversation ("forget me", retention) and a new
+     one of the same id was written, its newest row can have the old id, never also the
+     old event's timestamp;
    - the tracker holds exactly the events that were saved (a turn that failed before saving
      leaves extra events in the object: it is dropped and read again).
    A cached tracker is handed out once: ``retrieve`` marks it as taken and only the
@@ -72,7 +76,7 @@ class _Entry:
     tracker: DialogueStateTracker
     saved_events: int  # len(tracker.events) when it was saved
     stored_in_session: int  # events of the latest session stored in the database
-    last_id: int  # id of the last event row this process wrote for the conversation
+    last_row: tuple[int, float]  # id and timestamp of the newest row this process wrote
     handed_out: bool = False  # given to a turn by retrieve and not saved back yet
 
 
@@ -86,7 +90,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self.cache_events = max(0, int(cache_events))
         self._cache: OrderedDict[str, _Entry] = OrderedDict()
         self._cached_events = 0  # sum of the entries' saved_events
-        self._last_id_query: Any = None
+        self._last_row_query: Any = None
         if self.engine.dialect.name == "sqlite":
             self._use_pooled_sqlite_engine()
 
@@ -116,12 +120,17 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self.sessionmaker = sa.orm.session.sessionmaker(bind=engine)
 
     # ------------------------------------------------------------------ cache
-    def _last_event_id(self, session: Any, sender_id: str) -> int | None:
-        if self._last_id_query is None:  # one statement, compiled once
+    def _last_row(self, session: Any, sender_id: str) -> tuple[int, float] | None:
+        """Id and timestamp of the conversation's newest stored event (``max(id)`` on the
+        sender_id index, then that row by its key), or None when nothing is stored."""
+        if self._last_row_query is None:  # one statement, compiled once
             table = self.SQLEvent.__table__
-            self._last_id_query = sa.select(sa.func.max(table.c.id)).where(
-                table.c.sender_id == sa.bindparam("sender_id"))
-        return session.execute(self._last_id_query, {"sender_id": sender_id}).scalar()
+            newest = sa.select(sa.func.max(table.c.id)).where(
+                table.c.sender_id == sa.bindparam("sender_id")).scalar_subquery()
+            self._last_row_query = sa.select(table.c.id, table.c.timestamp).where(
+                table.c.id == newest)
+        row = session.execute(self._last_row_query, {"sender_id": sender_id}).first()
+        return None if row is None else (row[0], row[1])
 
     def _cached_entry(self, sender_id: str) -> _Entry | None:
         entry = self._cache.get(sender_id)
@@ -136,7 +145,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         if len(entry.tracker.events) != entry.saved_events:
             self._drop(sender_id)  # changed after its last save: read it again
             return None
-        if self._last_event_id(session, sender_id) != entry.last_id:
+        if self._last_row(session, sender_id) != entry.last_row:
             self._drop(sender_id)  # someone else wrote to this conversation since
             return None
         entry.handed_out = True  # until the holder saves it, nobody else gets this object
@@ -188,18 +197,18 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             rows = [self._row(sender_id, event) for event in new_events]
             if rows:
                 session.execute(self.SQLEvent.__table__.insert(), rows)
-            last_id = self._last_event_id(session, sender_id)
+            last_row = self._last_row(session, sender_id)
             session.commit()
 
         read_back = self._as_rasa_reads_it(tracker, stored, new_events, rows)
-        if last_id is None or read_back is None:
+        if last_row is None or read_back is None:
             return  # the next retrieve reads the conversation from the database
         cached, in_session = read_back
         self._keep(sender_id, _Entry(
             tracker=cached,
             saved_events=len(cached.events),
             stored_in_session=in_session,
-            last_id=last_id,
+            last_row=last_row,
         ))
 
     # ------------------------------------------------------------------ forget me

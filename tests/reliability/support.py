@@ -11,7 +11,7 @@ import secrets
 from urllib.parse import quote
 
 from harness.domain import load_domain
-from harness.net import http
+from harness.net import http, start_parallel
 from harness.stack import BotStack
 
 # The question that starts the profile form (age -> sex -> pregnancy), per the issue.
@@ -145,3 +145,30 @@ def run_form(stacks, conversation: Conversation, api, form: str, *, between=None
         if between:
             between(turn)
     raise AssertionError(f"form {form} not finished after {max_turns} answers: {asked}")
+
+
+def send_at_once(stacks, sender: str, sent: list[str]) -> list[tuple[int, bytes]]:
+    """Post every text of ``sent`` in one conversation at the same moment, text i to
+    ``stacks[i % len(stacks)]``; the (status, body) answers."""
+    results: list[tuple[int, bytes]] = []
+
+    def one(i: int) -> None:
+        results.append(post(stacks[i % len(stacks)], {"sender": sender, "message": sent[i]}))
+
+    start_parallel(*(lambda i=i: one(i) for i in range(len(sent))), together=True)
+    return results
+
+
+def check_serialised(events: list[dict], sent: list[str],
+                     results: list[tuple[int, bytes]]) -> None:
+    """Simultaneous messages (``send_at_once``) were all answered and stored, none lost,
+    and their turns were taken one after the other (each message, then its replies, then
+    the bot listens again), never interleaved."""
+    assert sorted(status for status, _ in results) == [200] * len(sent)
+    received = [m["text"] for _, body in results for m in json.loads(body) if m.get("text")]
+    assert sorted(e["text"] for e in events if e["event"] == "user") == sorted(sent)
+    assert len([e for e in events if e["event"] == "bot"]) == len(received)
+    kinds = [("user" if e["event"] == "user" else "listen") for e in events
+             if e["event"] == "user" or e.get("name") == "action_listen"]
+    assert kinds[-2 * len(sent):] == ["user", "listen"] * len(sent), "turns interleaved"
+    assert duplicated_events(events) == []

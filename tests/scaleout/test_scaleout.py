@@ -15,7 +15,6 @@ back the same conversation continues with nothing lost from before the outage.
 from __future__ import annotations
 
 import json
-import threading
 import time
 
 import pytest
@@ -23,12 +22,13 @@ import pytest
 from harness.net import http, wait_until
 from tests.reliability.support import (
     Conversation,
+    check_serialised,
     loop_state,
-    post,
     profile_form,
     response_text,
     run_form,
     say,
+    send_at_once,
     texts,
 )
 
@@ -68,25 +68,8 @@ def test_form_alternates_between_two_servers(cluster):
 def test_simultaneous_messages_to_both_servers_are_serialised(cluster):
     sender = "scale-simultaneous"
     sent = [f"thanks {i}" for i in range(6)]
-    results: list = []
-
-    def one(i: int, text: str) -> None:
-        stack = cluster.a if i % 2 == 0 else cluster.b
-        results.append(post(stack, {"sender": sender, "message": text}))
-
-    threads = [threading.Thread(target=one, args=pair) for pair in enumerate(sent)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(status for status, _ in results) == [200] * len(sent)
-    received = [m["text"] for _, body in results for m in json.loads(body) if m.get("text")]
-    events = cluster.events(sender)
-    assert sorted(e["text"] for e in events if e["event"] == "user") == sorted(sent)
-    assert len([e for e in events if e["event"] == "bot"]) == len(received)
-    kinds = [("user" if e["event"] == "user" else "listen") for e in events
-             if e["event"] == "user" or e.get("name") == "action_listen"]
-    assert kinds[-2 * len(sent):] == ["user", "listen"] * len(sent), "turns interleaved"
+    results = send_at_once([cluster.a, cluster.b], sender, sent)
+    check_serialised(cluster.events(sender), sent, results)
 
 
 def test_action_server_gets_the_shared_secret(cluster):
