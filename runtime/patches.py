@@ -108,6 +108,12 @@ PATCHES: tuple[Patch, ...] = (
           "predictions run the model graph in a fixed order instead of through dask",
           "(graph_schema, model_storage, execution_context, hooks=…)", SPEEDUPS,
           uses=("self._graph_schema", "self._instantiated_nodes")),
+    Patch("rasa.core.policies.rule_policy", "RulePolicy._prediction_states",
+          "runtime.rule_states:rule_prediction_states",
+          "the rule policy builds its dialogue states from the latest turns, not by replaying "
+          "the whole conversation before every predicted action (runtime/rule_states.py)",
+          "(self, tracker, domain, use_text_for_last_user_input=…, rule_only_data=…)",
+          SPEEDUPS, uses=("self.featurizer.prediction_states",)),
     Patch("rasa.nlu.utils.spacy_utils", "SpacyNLP.load_model",
           "runtime.speedups:_load_spacy_once",
           "both SpacyNLP nodes share one loaded spaCy pipeline",
