@@ -58,6 +58,9 @@ VARIANTS = [
             endpoints="bench/variants/endpoints.rasa-sql.yml"),
     Variant("in-memory", "in-memory tracker store (conversations lost on restart)",
             endpoints="bench/variants/endpoints.in-memory.yml"),
+    Variant("in-process-actions",
+            "ACTIONS_MODULE=actions: the custom actions run inside the Rasa server "
+            "(rasa-sdk's executor), no action server", env={"ACTIONS_MODULE": "actions"}),
     Variant("compressed", "COMPRESS_ACTION_SERVER_REQUEST=true (gzip action calls)",
             env={"COMPRESS_ACTION_SERVER_REQUEST": "true"}),
     Variant("scaled-1-worker", "PostgreSQL + Redis profile, one Sanic worker",
@@ -78,12 +81,17 @@ def measure(variant: Variant, levels: list[int], duration: float) -> dict:
         bot.start()
         result["startup_s"] = bot.startup_s
         for users in levels:
+            cpu_before = bot.stack.cpu_seconds()
             res = asyncio.run(run_load(bot, conversations, users, duration,
                                        tag=f"{variant.name}-{users}-{time.time_ns()}"))
             summary = res.summary()
+            # CPU time of all the assistant's server processes per answered request
+            summary["cpu_ms_per_request"] = (1000 * (bot.stack.cpu_seconds() - cpu_before)
+                                             / max(1, summary["requests"]))
             result["load"].append(summary)
             print(f"    {users} users: {summary['throughput_rps']:.1f} req/s, "
-                  f"p50 {summary['p50_ms']:.1f} ms, errors {summary['errors']}", flush=True)
+                  f"p50 {summary['p50_ms']:.1f} ms, CPU {summary['cpu_ms_per_request']:.1f} "
+                  f"ms per request, errors {summary['errors']}", flush=True)
         result.update(bot.memory())
     finally:
         bot.stop()
@@ -92,7 +100,8 @@ def measure(variant: Variant, levels: list[int], duration: float) -> dict:
 
 def report(data: dict) -> str:
     levels = data["levels"]
-    head = " | ".join(f"{u} user{'s' if u > 1 else ''}: req/s, p50 ms" for u in levels)
+    head = " | ".join(f"{u} user{'s' if u > 1 else ''}: req/s, p50 ms, CPU ms/req"
+                     for u in levels)
     lines = [
         f"Measured {data['date']} on {data['versions']['cores']} cores, "
         f"Python {data['versions']['python']}, Rasa {data['versions']['rasa']}; "
@@ -108,7 +117,8 @@ def report(data: dict) -> str:
             lines.append(f"| {row['variant']} | {row['what']} | "
                          + " | ".join("-" for _ in levels) + f" | skipped: {row['skipped']} | | |")
             continue
-        cells = [f"{fmt(s['throughput_rps'], 1)}, {fmt(s['p50_ms'], 1)}" for s in row["load"]]
+        cells = [f"{fmt(s['throughput_rps'], 1)}, {fmt(s['p50_ms'], 1)}, "
+                 f"{fmt(s.get('cpu_ms_per_request'), 1)}" for s in row["load"]]
         errors = sum(s["errors"] for s in row["load"])
         lines.append(f"| {row['variant']} | {row['what']} | " + " | ".join(cells)
                      + f" | {errors} | {fmt(row['startup_s'], 1)} | {fmt(row['rasa_rss_mb'])} |")

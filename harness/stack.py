@@ -40,6 +40,24 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and all its live descendants, in
+    seconds (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    pending = [pid]
+    while pending:
+        p = pending.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+            pending.extend(int(c) for c in children)
+        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+            continue
+    return total / tick
+
+
 class _WebHandler(SimpleHTTPRequestHandler):
     """Static files of web/dist, except config.js, which points the widget at this stack."""
 
@@ -148,6 +166,7 @@ class BotStack:
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
             SANIC_HOST="127.0.0.1",
         )
+        env.setdefault("ACTIONS_MODULE", "")  # endpoints.yml: empty means the action server
         env.update(self.env)
         return env
 
@@ -182,9 +201,15 @@ class BotStack:
         self._web = WebServer(WEB_DIST, config, self.web_port,
                               log=self.workdir / "web.log").start()
 
+    @property
+    def actions_in_process(self) -> bool:
+        """Our assistant with ACTIONS_MODULE set: its actions run in the Rasa server, so no
+        action server is started."""
+        return self.shipped and bool(self._env().get("ACTIONS_MODULE", "").strip())
+
     def start(self) -> BotStack:
         self.workdir.mkdir(parents=True, exist_ok=True)
-        if self.with_actions:
+        if self.with_actions and not self.actions_in_process:
             self.start_actions()
         self.start_rasa()
         if self.web:
@@ -194,7 +219,7 @@ class BotStack:
     def launch(self) -> None:
         """Start the action server (if any) and the Rasa server at once, without waiting."""
         self.workdir.mkdir(parents=True, exist_ok=True)
-        if self.with_actions:
+        if self.with_actions and not self.actions_in_process:
             self.start_actions(wait=False)
         self.start_rasa(wait=False)
 
@@ -224,6 +249,10 @@ class BotStack:
         if self._actions:
             out["actions_rss_mb"] = rss_mb(self._actions.pid)
         return out
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the Rasa server and the action server (if started)."""
+        return sum(cpu_seconds(p.pid) for p in (self._rasa, self._actions) if p is not None)
 
     @staticmethod
     def _stop(proc: subprocess.Popen | None) -> None:

@@ -69,6 +69,11 @@ PATCHES: tuple[Patch, ...] = (
           "a circuit break ends the turn with action_listen, so the next message is answered",
           "(self, model_path, tracker_store, lock_store, generator, action_endpoint=…, "
           "max_number_of_predictions=…, on_circuit_break=…, http_interpreter=…)"),
+    # runtime/inprocess_actions.py
+    Patch("rasa.utils.endpoints", "EndpointConfig.request", "runtime.inprocess_actions:request",
+          "an action endpoint with actions_module runs the custom actions in this process "
+          "through rasa-sdk's executor; other endpoints send their requests as before",
+          "(self, method=…, subpath=…, content_type=…, compress=…, **kwargs)"),
     # runtime/messages.py
     Patch("rasa.core.agent", "Agent.handle_message", "runtime.messages:guarded_handle_message",
           "cleans text, limits its length, answers storage outages",
