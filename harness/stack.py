@@ -203,9 +203,10 @@ class BotStack:
 
     @property
     def actions_in_process(self) -> bool:
-        """Our assistant with ACTIONS_MODULE set: its actions run in the Rasa server, so no
-        action server is started."""
-        return self.shipped and bool(self._env().get("ACTIONS_MODULE", "").strip())
+        """Our assistant with ACTIONS_MODULE set and an endpoints file that reads it: its
+        actions run in the Rasa server, so no action server is started."""
+        return (self.shipped and bool(self._env().get("ACTIONS_MODULE", "").strip())
+                and "${ACTIONS_MODULE}" in self.endpoints.read_text())
 
     def start(self) -> BotStack:
         self.workdir.mkdir(parents=True, exist_ok=True)

@@ -55,10 +55,11 @@ class _NLG:
 
 
 def test_actions_module_selects_the_mode():
-    assert inprocess_actions.actions_module(EndpointConfig(actions_module="actions")) == "actions"
-    assert inprocess_actions.actions_module(EndpointConfig(url="http://x", actions_module="")) is None
-    assert inprocess_actions.actions_module(EndpointConfig(url="http://x")) is None
-    assert inprocess_actions.actions_module(None) is None
+    module = inprocess_actions.actions_module
+    assert module(EndpointConfig(actions_module="actions")) == "actions"
+    assert module(EndpointConfig(url="http://x", actions_module="")) is None
+    assert module(EndpointConfig(url="http://x")) is None
+    assert module(None) is None
 
 
 def test_an_action_gets_its_own_copy_and_rasa_reads_its_events_and_responses(in_process, domain):
