@@ -119,6 +119,11 @@ PATCHES: tuple[Patch, ...] = (
           "the whole conversation before every predicted action (runtime/rule_states.py)",
           "(self, tracker, domain, use_text_for_last_user_input=…, rule_only_data=…)",
           SPEEDUPS, uses=("self.featurizer.prediction_states",)),
+    Patch("rasa.shared.core.trackers", "DialogueStateTracker.copy",
+          "runtime.tracker_copy:copy",
+          "a tracker's copy (made before every action) carries on a kept replay with the new "
+          "events instead of replaying the whole conversation (runtime/tracker_copy.py)",
+          "(self)", SPEEDUPS, uses=("travel_back_in_time",)),
     Patch("rasa.nlu.utils.spacy_utils", "SpacyNLP.load_model",
           "runtime.speedups:_load_spacy_once",
           "both SpacyNLP nodes share one loaded spaCy pipeline",

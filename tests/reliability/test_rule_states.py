@@ -1,6 +1,7 @@
 """runtime/rule_states.py: the rule policy's states from the latest turns are exactly the
 last states of Rasa's full replay, and the predicted action is the same, at every
-prediction of long real conversations.
+prediction of long real conversations. runtime/tracker_copy.py: a tracker's copy from the
+kept replay equals Rasa's copy at every action of the same conversations.
 
 The conversations are recorded through the REST channel of running servers: every test
 story of a file played one after the other as one conversation (forms, follow-ups, people,
@@ -19,14 +20,14 @@ import pytest
 import yaml
 from rasa.core.agent import Agent
 from rasa.core.policies.rule_policy import RulePolicy
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 from bench.diary_bench import FOODS
 from bench.run_bench import ENTITY_MARKUP
 from harness.paths import MODEL, ROOT
 from harness.stack import BotStack
-from runtime import rule_states
+from runtime import rule_states, tracker_copy
 from tests.reliability.support import new_secret, say, tracker
 
 pytestmark = pytest.mark.integration
@@ -111,3 +112,35 @@ def test_latest_states_and_predictions_equal_the_full_replay(conversations, mode
     # The full replay stays for what the window cannot take (forms, restarts, short
     # conversations); most predictions must come from the window, or nothing was tested.
     assert 0.7 * points < windowed < points, (windowed, points)
+
+
+def _snapshot(tracker: DialogueStateTracker) -> tuple:
+    return (tracker.current_state(EventVerbosity.ALL),
+            {name: (slot.value, slot.has_been_set) for name, slot in tracker.slots.items()},
+            tracker._paused, tracker.followup_action, tracker.latest_action,
+            tracker.latest_message, tracker.latest_bot_utterance, tracker.active_loop,
+            list(tracker.events), tracker.model_id, tracker.sender_source)
+
+
+def test_a_copy_from_the_kept_replay_equals_rasas_copy(conversations, model):
+    _policy, domain = model
+    copies = 0
+    for name, stored in conversations.items():
+        grown = DialogueStateTracker(f"tracker-copy-{name}", domain.slots)
+        for position, event in enumerate(Event.from_parameters(e) for e in stored):
+            if isinstance(event, ActionExecuted):  # where the processor copies
+                ours = tracker_copy.copy(grown)
+                assert _snapshot(ours) == _snapshot(tracker_copy._original_copy(grown)), (
+                    f"{name}: copy before event {position}")
+                copies += 1
+                # the copy is a tracker of its own: changing it changes neither the tracker
+                # nor the next copy
+                before = _snapshot(grown)
+                ours.update(SlotSet("food_diary", [{"food": "changed"}]))
+                if ours.active_loop is not None:
+                    ours.active_loop.is_interrupted = not ours.active_loop.is_interrupted
+                assert _snapshot(grown) == before
+                assert _snapshot(tracker_copy.copy(grown)) == _snapshot(
+                    tracker_copy._original_copy(grown))
+            grown.update(event)
+    assert copies > 300
