@@ -124,6 +124,13 @@ PATCHES: tuple[Patch, ...] = (
           "a tracker's copy (made before every action) carries on a kept replay with the new "
           "events instead of replaying the whole conversation (runtime/tracker_copy.py)",
           "(self)", SPEEDUPS, uses=("travel_back_in_time",)),
+    Patch("rasa.shared.core.trackers", "DialogueStateTracker.applied_events",
+          "runtime.tracker_copy:applied_events",
+          "the events not undone are carried on from the previous call with the new events "
+          "instead of going through the whole conversation (runtime/tracker_copy.py)",
+          "(self)", SPEEDUPS,
+          uses=("_undo_till_previous_loop_execution", "_first_loop_execution_or_unhappy_path",
+                "_undo_till_previous")),
     Patch("rasa.nlu.utils.spacy_utils", "SpacyNLP.load_model",
           "runtime.speedups:_load_spacy_once",
           "both SpacyNLP nodes share one loaded spaCy pipeline",
