@@ -15,7 +15,9 @@ whole HTTP request (NLU, dialogue, the action server, the tracker store), measur
 the client.
 
 ``--against KEY=VALUE`` also starts a second assistant with those environment settings
-(e.g. ``RULE_STATES=full``: the rule policy replays the whole conversation, as Rasa does)
+(e.g. ``RUNTIME_SPEEDUPS_LEAVE_OUT=runtime.rule_states,runtime.tracker_copy``: Rasa's
+own replays of the whole conversation for the rule policy's states, the copy before each
+action and the applied events)
 and fills and times it in the same run, each turn sent to one then the other, so the
 shared machine's load falls on both alike; it is reported as "against".
 """

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import weakref
 from typing import Any
 
@@ -72,9 +71,6 @@ _RESETS = (Restarted, SessionStarted, AllSlotsReset)  # slots back to their init
 _UNDOING = (ActionReverted, UserUtteranceReverted)
 
 _original_prediction_states = Policy._prediction_states
-# RULE_STATES=full: every call replays the whole conversation, as Rasa does (for comparing;
-# `python -m bench.diary_bench --against RULE_STATES=full`).
-FULL_REPLAY = os.environ.get("RULE_STATES", "").strip().lower() == "full"
 _windows: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
 
 
@@ -207,9 +203,6 @@ def rule_prediction_states(self: RulePolicy, tracker: DialogueStateTracker, doma
                            use_text_for_last_user_input: bool = False,
                            rule_only_data: dict[str, Any] | None = None) -> list:
     """Replaces ``RulePolicy._prediction_states``: the same states, from the latest turns."""
-    if FULL_REPLAY:
-        return _original_prediction_states(self, tracker, domain,
-                                           use_text_for_last_user_input, rule_only_data)
     return _original_prediction_states(
         self, _LatestStates(tracker, rule_window(self)), domain,  # type: ignore[arg-type]
         use_text_for_last_user_input, rule_only_data)

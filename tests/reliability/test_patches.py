@@ -53,6 +53,15 @@ def test_speedups_off_leaves_out_exactly_the_speedup_patches():
     }
 
 
+def test_speedups_can_be_left_out_by_module_for_comparing():
+    from runtime.__main__ import speedups_left_out
+
+    assert speedups_left_out({}) == ()
+    assert speedups_left_out({"RUNTIME_SPEEDUPS_LEAVE_OUT": " runtime.rule_states, "
+                                                            "runtime.tracker_copy"}) == (
+        "runtime.rule_states", "runtime.tracker_copy")
+
+
 def _refusal(excinfo) -> str:
     message = str(excinfo.value.code)
     assert "\n" not in message, "one line"
