@@ -27,8 +27,10 @@ runtime/patches.py (target, replacement, why):
 - inprocess_actions.py EndpointConfig.request: with ACTIONS_MODULE set, the custom actions
                       run inside the Rasa server through rasa-sdk's executor;
 - speedups.py         RemoteAction._validate_action_result, the processor's DaskGraphRunner,
-                      SpacyNLP.load_model; rule_states.py RulePolicy._prediction_states: the
-                      same results, faster (RUNTIME_SPEEDUPS=off leaves these out).
+                      SpacyNLP.load_model; rule_states.py RulePolicy._prediction_states;
+                      tracker_copy.py DialogueStateTracker.copy, .applied_events: the same
+                      results, faster (RUNTIME_SPEEDUPS=off leaves these out,
+                      RUNTIME_SPEEDUPS_LEAVE_OUT=<modules> some of them).
 
 Several targets are private to Rasa. Before changing anything, start-up checks that the
 installed Rasa is exactly the version the replacements were written for (3.6.21) and that
