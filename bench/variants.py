@@ -58,6 +58,9 @@ VARIANTS = [
             endpoints="bench/variants/endpoints.rasa-sql.yml"),
     Variant("in-memory", "in-memory tracker store (conversations lost on restart)",
             endpoints="bench/variants/endpoints.in-memory.yml"),
+    Variant("in-process-actions",
+            "ACTIONS_MODULE=actions: the custom actions run inside the Rasa server "
+            "(rasa-sdk's executor), no action server", env={"ACTIONS_MODULE": "actions"}),
     Variant("compressed", "COMPRESS_ACTION_SERVER_REQUEST=true (gzip action calls)",
             env={"COMPRESS_ACTION_SERVER_REQUEST": "true"}),
     Variant("shipped-2-workers", "as shipped, SANIC_WORKERS=2: two Sanic workers share the "

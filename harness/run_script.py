@@ -43,9 +43,10 @@ class RunScript:
                 (sandbox / entry.name).symlink_to(entry)
         self.ports = {"RASA_PORT": free_port(), "ACTIONS_PORT": free_port(),
                       "WEB_PORT": free_port()}
+        # (scripts/run.sh as a user starts it: its own defaults, the action server included)
         base = {k: v for k, v in os.environ.items()
                 if k not in {"JWT_SECRET", "RASA_AUTH_TOKEN", "PROFILE", "ACTION_ENDPOINT_URL",
-                             "TRACKER_DB"}}
+                             "TRACKER_DB", "ACTIONS_MODULE"}}
         self.env = {**base, **{k: str(v) for k, v in self.ports.items()}, **(env or {})}
         self.out = sandbox / "run.out"
         self.proc: subprocess.Popen | None = None

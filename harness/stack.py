@@ -165,6 +165,7 @@ class BotStack:
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
             SANIC_HOST="127.0.0.1",
         )
+        env.setdefault("ACTIONS_MODULE", "")  # endpoints.yml: empty means the action server
         env.update(self.env)
         return env
 
@@ -199,9 +200,16 @@ class BotStack:
         self._web = WebServer(WEB_DIST, config, self.web_port,
                               log=self.workdir / "web.log").start()
 
+    @property
+    def actions_in_process(self) -> bool:
+        """Our assistant with ACTIONS_MODULE set and an endpoints file that reads it: its
+        actions run in the Rasa server, so no action server is started."""
+        return (self.shipped and bool(self._env().get("ACTIONS_MODULE", "").strip())
+                and "${ACTIONS_MODULE}" in self.endpoints.read_text())
+
     def start(self) -> BotStack:
         self.workdir.mkdir(parents=True, exist_ok=True)
-        if self.with_actions:
+        if self.with_actions and not self.actions_in_process:
             self.start_actions()
         self.start_rasa()
         if self.web:
@@ -211,7 +219,7 @@ class BotStack:
     def launch(self) -> None:
         """Start the action server (if any) and the Rasa server at once, without waiting."""
         self.workdir.mkdir(parents=True, exist_ok=True)
-        if self.with_actions:
+        if self.with_actions and not self.actions_in_process:
             self.start_actions(wait=False)
         self.start_rasa(wait=False)
 

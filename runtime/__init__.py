@@ -24,12 +24,22 @@ runtime/patches.py (target, replacement, why):
                       silent fallback to memory, SQL connections checked before use;
 - server.py           rasa.core.run.configure_app: request limits without the API, 503 for
                       storage outages in API calls; also where a background job would start;
+- inprocess_actions.py EndpointConfig.request: with ACTIONS_MODULE set, the custom actions
+                      run inside the Rasa server through rasa-sdk's executor;
 - speedups.py         RemoteAction._validate_action_result, the processor's DaskGraphRunner,
-                      SpacyNLP.load_model: the same results, faster (RUNTIME_SPEEDUPS=off
-                      leaves these three out).
+                      SpacyNLP.load_model; rule_states.py RulePolicy._prediction_states;
+                      tracker_copy.py DialogueStateTracker.copy, .applied_events: the same
+                      results, faster (RUNTIME_SPEEDUPS=off leaves these out,
+                      RUNTIME_SPEEDUPS_LEAVE_OUT=<modules> some of them).
 
 Several targets are private to Rasa. Before changing anything, start-up checks that the
 installed Rasa is exactly the version the replacements were written for (3.6.21) and that
 each target still takes the parameters it took then; otherwise it stops with one line
 naming the patch, instead of failing later in a conversation.
 """
+
+import os
+
+# endpoints.yml names ${ACTIONS_MODULE} (empty: the action server; "actions": the actions
+# run inside the Rasa server), and Rasa refuses to read a file naming an unset variable.
+os.environ.setdefault("ACTIONS_MODULE", "")

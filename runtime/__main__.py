@@ -162,6 +162,13 @@ def patch_groups(env: Mapping[str, str]) -> tuple[str, ...]:
     return (GUARDS, SPEEDUPS)
 
 
+def speedups_left_out(env: Mapping[str, str]) -> tuple[str, ...]:
+    """RUNTIME_SPEEDUPS_LEAVE_OUT: modules whose speed-ups are not installed, comma-separated
+    (e.g. runtime.rule_states,runtime.tracker_copy), to measure what they change."""
+    return tuple(m.strip() for m in env.get("RUNTIME_SPEEDUPS_LEAVE_OUT", "").split(",")
+                 if m.strip())
+
+
 def install_runtime(env: Mapping[str, str]) -> None:
     """Everything this program adds to Rasa in-process: the guards, and the speed-ups unless
     RUNTIME_SPEEDUPS says off (skops imported first, before anything imports Rasa).
@@ -173,7 +180,7 @@ def install_runtime(env: Mapping[str, str]) -> None:
     from runtime import patches
 
     activate(Settings.from_env(env))
-    patches.install(patch_groups(env))
+    patches.install(patch_groups(env), speedups_left_out(env))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

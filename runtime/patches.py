@@ -69,6 +69,11 @@ PATCHES: tuple[Patch, ...] = (
           "a circuit break ends the turn with action_listen, so the next message is answered",
           "(self, model_path, tracker_store, lock_store, generator, action_endpoint=…, "
           "max_number_of_predictions=…, on_circuit_break=…, http_interpreter=…)"),
+    # runtime/inprocess_actions.py
+    Patch("rasa.utils.endpoints", "EndpointConfig.request", "runtime.inprocess_actions:request",
+          "an action endpoint with actions_module runs the custom actions in this process "
+          "through rasa-sdk's executor; other endpoints send their requests as before",
+          "(self, method=…, subpath=…, content_type=…, compress=…, **kwargs)"),
     # runtime/messages.py
     Patch("rasa.core.agent", "Agent.handle_message", "runtime.messages:guarded_handle_message",
           "cleans text, limits its length, answers storage outages",
@@ -108,6 +113,24 @@ PATCHES: tuple[Patch, ...] = (
           "predictions run the model graph in a fixed order instead of through dask",
           "(graph_schema, model_storage, execution_context, hooks=…)", SPEEDUPS,
           uses=("self._graph_schema", "self._instantiated_nodes")),
+    Patch("rasa.core.policies.rule_policy", "RulePolicy._prediction_states",
+          "runtime.rule_states:rule_prediction_states",
+          "the rule policy builds its dialogue states from the latest turns, not by replaying "
+          "the whole conversation before every predicted action (runtime/rule_states.py)",
+          "(self, tracker, domain, use_text_for_last_user_input=…, rule_only_data=…)",
+          SPEEDUPS, uses=("self.featurizer.prediction_states",)),
+    Patch("rasa.shared.core.trackers", "DialogueStateTracker.copy",
+          "runtime.tracker_copy:copy",
+          "a tracker's copy (made before every action) carries on a kept replay with the new "
+          "events instead of replaying the whole conversation (runtime/tracker_copy.py)",
+          "(self)", SPEEDUPS, uses=("travel_back_in_time",)),
+    Patch("rasa.shared.core.trackers", "DialogueStateTracker.applied_events",
+          "runtime.tracker_copy:applied_events",
+          "the events not undone are carried on from the previous call with the new events "
+          "instead of going through the whole conversation (runtime/tracker_copy.py)",
+          "(self)", SPEEDUPS,
+          uses=("_undo_till_previous_loop_execution", "_first_loop_execution_or_unhappy_path",
+                "_undo_till_previous")),
     Patch("rasa.nlu.utils.spacy_utils", "SpacyNLP.load_model",
           "runtime.speedups:_load_spacy_once",
           "both SpacyNLP nodes share one loaded spaCy pipeline",
@@ -217,11 +240,14 @@ def _replacement(patch: Patch) -> Any:
     return getattr(importlib.import_module(module), name)
 
 
-def install(groups: tuple[str, ...]) -> None:
-    """Check, then install every patch of `groups` not installed yet."""
+def install(groups: tuple[str, ...], leave_out: tuple[str, ...] = ()) -> None:
+    """Check, then install every patch of `groups` not installed yet, except the speed-ups
+    whose replacement lives in a module named in `leave_out` (for comparing)."""
     check(groups)
     for patch in PATCHES:
         if patch.group not in groups or patch.target in _originals:
+            continue
+        if patch.group == SPEEDUPS and patch.replacement.split(":")[0] in leave_out:
             continue
         owner, name = _owner_and_name(patch)
         replacement = _replacement(patch)

@@ -66,7 +66,12 @@ done
 export RUN_ROOT=$PWD MODEL ENDPOINTS RASA_HOST=$HOST RASA_PORT ACTIONS_PORT WEB_PORT
 # Seconds each server gets to exit after SIGTERM before it is killed (SIGKILL).
 export STOP_WAIT=${STOP_WAIT:-10}
-export RASA_AUTOSTART=true WEB_AUTOSTART=false
+export RASA_AUTOSTART=true WEB_AUTOSTART=false ACTIONS_AUTOSTART=true
+# ACTIONS_MODULE set (the default profile only): the actions run inside the Rasa server
+# (README "Actions in the server or apart"), so no action server is started.
+export ACTIONS_MODULE=${ACTIONS_MODULE:-}
+[ "$PROFILE" = scaled ] && ACTIONS_MODULE=""
+[ -n "$ACTIONS_MODULE" ] && [ "$mode" = serve ] && ACTIONS_AUTOSTART=false
 [ -d web/dist ] && WEB_AUTOSTART=true
 [ "$mode" = serve ] || RASA_AUTOSTART=false WEB_AUTOSTART=false
 SUPERVISOR_LOG=var/log/supervisord.log
@@ -138,8 +143,12 @@ window.BoneChatConfig = {
 JS
 fi
 
-echo "==> started the action server on 127.0.0.1:$ACTIONS_PORT (log: var/log/actions.log)"
-wait_for "action server" actions "http://127.0.0.1:$ACTIONS_PORT/health"
+if [ "$ACTIONS_AUTOSTART" = true ]; then
+  echo "==> started the action server on 127.0.0.1:$ACTIONS_PORT (log: var/log/actions.log)"
+  wait_for "action server" actions "http://127.0.0.1:$ACTIONS_PORT/health"
+else
+  echo "==> the custom actions run inside the Rasa server (ACTIONS_MODULE=$ACTIONS_MODULE)"
+fi
 
 if [ "$mode" = "--shell" ]; then
   .venv/bin/rasa shell --model "$MODEL" --endpoints "$ENDPOINTS"

@@ -15,6 +15,7 @@ import pytest
 from common.settings import Settings
 from harness.domain import load_domain
 from harness.faults import HangingServer
+from tests.reliability.modes import needs_action_server
 from tests.reliability.support import (
     FORM_ANSWERS,
     FORM_TRIGGER,
@@ -27,7 +28,7 @@ from tests.reliability.support import (
     texts,
 )
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, needs_action_server]
 
 # Questions that need a custom action; the first one that does, decides the probe.
 PROBE_CANDIDATES = ["what is magnesium?", FORM_TRIGGER, "zxqv plorb"]

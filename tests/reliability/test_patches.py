@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_patch_fits_the_installed_rasa():
-    assert len(patches.PATCHES) == 14
+    assert len(patches.PATCHES) == 18
     assert patches.version_problem() is None
     problems = {p.target: patches.patch_problem(p) for p in patches.PATCHES}
     assert problems == {p.target: None for p in patches.PATCHES}
@@ -47,7 +47,19 @@ def test_speedups_off_leaves_out_exactly_the_speedup_patches():
         "rasa.core.actions.action.RemoteAction._action_call_format",
         "rasa.core.processor.DaskGraphRunner",
         "rasa.nlu.utils.spacy_utils.SpacyNLP.load_model",
+        "rasa.core.policies.rule_policy.RulePolicy._prediction_states",
+        "rasa.shared.core.trackers.DialogueStateTracker.copy",
+        "rasa.shared.core.trackers.DialogueStateTracker.applied_events",
     }
+
+
+def test_speedups_can_be_left_out_by_module_for_comparing():
+    from runtime.__main__ import speedups_left_out
+
+    assert speedups_left_out({}) == ()
+    assert speedups_left_out({"RUNTIME_SPEEDUPS_LEAVE_OUT": " runtime.rule_states, "
+                                                            "runtime.tracker_copy"}) == (
+        "runtime.rule_states", "runtime.tracker_copy")
 
 
 def _refusal(excinfo) -> str:

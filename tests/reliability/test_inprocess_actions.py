@@ -1,0 +1,118 @@
+"""runtime/inprocess_actions.py: custom actions run inside the Rasa server keep the contract
+of the action server (what Rasa receives, rejections, errors) and never hold up the
+server's event loop.
+
+Rasa's own ``RemoteAction.run`` is called with an endpoint that names an actions module;
+only ``EndpointConfig.request`` is replaced, for the test (nothing is installed for the
+rest of the session)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+
+from harness.domain import load_domain
+from runtime import inprocess_actions
+from tests.reliability import inprocess_fault_actions
+
+FAULTS = "tests.reliability.inprocess_fault_actions"
+
+
+@pytest.fixture
+def in_process(monkeypatch) -> EndpointConfig:
+    monkeypatch.setattr(EndpointConfig, "request", inprocess_actions.request)
+    return EndpointConfig(url="http://127.0.0.1:9/webhook", actions_module=FAULTS)
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return load_domain()
+
+
+def _tracker(domain: Domain) -> DialogueStateTracker:
+    tracker = DialogueStateTracker("in-process", domain.slots)
+    tracker.update(SlotSet("food_diary", [{"food": "banana"}]))
+    return tracker
+
+
+class _Channel:
+    @staticmethod
+    def name() -> str:
+        return "rest"
+
+
+class _NLG:
+    async def generate(self, *args, **kwargs):
+        return None
+
+
+def test_actions_module_selects_the_mode():
+    module = inprocess_actions.actions_module
+    assert module(EndpointConfig(actions_module="actions")) == "actions"
+    assert module(EndpointConfig(url="http://x", actions_module="")) is None
+    assert module(EndpointConfig(url="http://x")) is None
+    assert module(None) is None
+
+
+def test_an_action_gets_its_own_copy_and_rasa_reads_its_events_and_responses(in_process, domain):
+    tracker = _tracker(domain)
+    events = asyncio.run(RemoteAction("action_test_mutate", in_process).run(
+        _Channel(), _NLG(), tracker, domain))
+    assert tracker.get_slot("food_diary") == [{"food": "banana"}], "unchanged in the server"
+    assert [type(e) for e in events] == [BotUttered, SlotSet]
+    assert events[0].text == "done" and events[1].key == "last_food"
+
+
+def test_a_rejection_is_rasas_rejection(in_process, domain):
+    with pytest.raises(ActionExecutionRejection) as excinfo:
+        asyncio.run(RemoteAction("action_test_reject", in_process).run(
+            _Channel(), _NLG(), _tracker(domain), domain))
+    assert excinfo.value.action_name == "action_test_reject"
+
+
+@pytest.mark.parametrize("name, status", [("action_test_raise", 500),
+                                          ("action_not_there", 404)])
+def test_a_failing_or_unknown_action_fails_as_over_http(in_process, domain, name, status):
+    with pytest.raises(RasaException) as excinfo:
+        asyncio.run(RemoteAction(name, in_process).run(_Channel(), _NLG(), _tracker(domain),
+                                                       domain))
+    cause = excinfo.value.__cause__
+    assert isinstance(cause, ClientResponseError) and cause.status == status
+
+
+def test_a_hanging_action_neither_blocks_the_loop_nor_outlives_the_time_limit(in_process,
+                                                                               domain):
+    ticks: list[float] = []
+
+    async def ticker(stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            ticks.append(time.perf_counter())
+            await asyncio.sleep(0.05)
+
+    async def scenario() -> float:
+        stop = asyncio.Event()
+        beat = asyncio.create_task(ticker(stop))
+        began = time.perf_counter()
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(RemoteAction("action_test_hang", in_process).run(
+                _Channel(), _NLG(), _tracker(domain), domain), timeout=0.5)
+        waited = time.perf_counter() - began
+        # another conversation's action runs meanwhile on another thread
+        await RemoteAction("action_test_mutate", in_process).run(
+            _Channel(), _NLG(), _tracker(domain), domain)
+        stop.set()
+        await beat
+        return waited
+
+    waited = asyncio.run(scenario())
+    assert waited < inprocess_fault_actions.HANG_SECONDS / 2, "bounded by the time limit"
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    assert len(ticks) >= 5 and max(gaps) < 0.5, "the event loop kept running"
