@@ -438,3 +438,20 @@ def rich_foods(limit: int = 10, per_category: int | None = None) -> list[RankedF
         if len(chosen) == limit:
             break
     return chosen
+
+
+# ---------------------------------------------------------------- foods SR28 lacks
+
+
+def food_not_in_table(text: object) -> str | None:
+    """The name of a food people ask about that USDA SR28 has no entry for ("oat milk" ->
+    "oat drink (oat milk)"), when ``text`` names one; else ``None``. A reply says so and
+    gives no figure (``not_in_sr28`` in the selection file)."""
+    if not isinstance(text, str):
+        return None
+    words = " ".join(text.lower().replace("-", " ").split()).strip(" ?!.,")
+    for entry in _table().get("not_in_sr28") or []:
+        forms = [entry["key"].replace("_", " "), *entry["synonyms"]]
+        if any(words == form or f" {form} " in f" {words} " for form in forms):
+            return str(entry["name"])
+    return None
