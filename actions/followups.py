@@ -64,7 +64,9 @@ def said_in(turn: Turn) -> Said:
             facts = replace(facts, age=years)
     if turn.subject.sex is not None and turn.subject.kind == "other":
         facts = replace(facts, sex=turn.subject.sex)
-    return Said(foods, amount, unit, facts, turn.subject, ASKS.get(turn.intent or ""))
+    nutrient = turn.nutrients[-1] if turn.nutrients else None
+    return Said(foods, amount, unit, facts, turn.subject, ASKS.get(turn.intent or ""),
+                nutrient)
 
 
 class ActionFollowup(TurnAction):
@@ -135,7 +137,8 @@ def changed_answer(turn: Turn, resolution: Resolution, domain: DomainDict) -> An
                 return Answer(reply, events=[*events, SlotSet(CURRENT_PERSON_SLOT, person)])
         mention = ents.FoodMention(resolution.food, amount=resolution.amount,
                                    unit=resolution.unit)
-        answer = food_answer(turn, mention, domain, intake=profile.intake(), person=person)
+        answer = food_answer(turn, mention, domain, intake=profile.intake(), person=person,
+                             nutrients=(resolution.nutrient,))
         answer.events = events + answer.events
         return answer
 
@@ -150,7 +153,7 @@ def changed_answer(turn: Turn, resolution: Resolution, domain: DomainDict) -> An
             and profile.intake() is None:
         return Answer(Reply().add("utter_followup_own_profile"), events=events)
     answer = intake_answer(profile, turn.caution, domain,
-                           None if subject.generic else person)
+                           None if subject.generic else person, resolution.nutrient)
     asked_stage = resolution.facts.life_stage
     if asked_stage in PREGNANCY_STAGES and profile.life_stage != asked_stage:
         # "and if I were pregnant?" at 54: the tables have no such figures
@@ -211,8 +214,11 @@ def source(last: LastAnswer, turn: Turn, domain: DomainDict) -> Reply:
         intake = answerable(person_profile(turn, last.person)).intake()
         row = last.category or (intake.life_stage if intake else "")
         kind = last.unit or (intake.magnesium_kind if intake else "RDA")
+        nutrient = last.nutrient or "magnesium"
         reply.add("utter_followup_source_intake", kind=kind, row=row,
-                  source=_one_line(table_source("magnesium")))
+                  source=_one_line(table_source(nutrient)))
+        if nutrient != "magnesium":
+            return reply
         return reply.add("utter_followup_source_intake_ul",
                          source=_one_line(table_source("magnesium_ul")))
     if last.kind == "ratio":

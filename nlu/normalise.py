@@ -40,8 +40,9 @@ A dose gets its role from a nutrient (or a magnesium supplement form) right afte
 (mass: mcg, mg, g, kg, oz, lb; and IU) get a role.
 
 Not returned: entities the user denies ("not pregnant" gives no life_stage), NUTRIENT spans
-of nutrients outside ``nutrition/data/nutrients.yml``, and the BLOCK spans of the pipeline (used here only). An entity whose number cannot be
-read (``parse_number`` says ``None``) is left out rather than guessed.
+of nutrients outside ``nutrition/data/nutrients.yml``, and the BLOCK spans of the pipeline
+(used here only). An entity whose number cannot be read (``parse_number`` says ``None``)
+is left out rather than guessed.
 """
 
 from __future__ import annotations
