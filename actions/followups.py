@@ -144,13 +144,14 @@ def changed_answer(turn: Turn, resolution: Resolution, domain: DomainDict) -> An
 
     # the reference intake for the changed profile
     if person is not None and not subject.generic and not resolution.hypothetical:
-        missing = [need for need in profile.needs() if need != "life_stage"]
+        missing = [need for need in profile.needs_for(resolution.nutrient)
+                   if need != "life_stage"]
         if missing:
             reply = Reply().add(f"utter_person_ask_{missing[0]}",
                                 person=person_ref(domain, person))
             return Answer(reply, events=[*events, SlotSet(CURRENT_PERSON_SLOT, person)])
     if person is None and not subject.generic and not resolution.hypothetical \
-            and profile.intake() is None:
+            and profile.intake_for(resolution.nutrient) is None:
         return Answer(Reply().add("utter_followup_own_profile"), events=events)
     answer = intake_answer(profile, turn.caution, domain,
                            None if subject.generic else person, resolution.nutrient)

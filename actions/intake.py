@@ -70,16 +70,18 @@ class ActionRecommendedIntake(TurnAction):
         if turn.subject.kind == "unresolved":
             return Answer(Reply().add("utter_person_who", word=turn.subject.word or ""))
         person = turn.person
+        asked = turn.nutrients or ((turn.asked_nutrient,) if turn.asked_nutrient else ())
+        nutrients = asked or (DEFAULT_NUTRIENT,)
         if person is not None:
-            needs = turn.people[person].needs()
+            profile = turn.people[person].profile()
+            needs = [need for nutrient in nutrients for need in profile.needs_for(nutrient)
+                     if need != "life_stage"]
             if needs:
                 # "how much does my husband need?": ask for what his answer lacks
                 return Answer(Reply().add(f"utter_person_ask_{needs[0]}",
                                           person=person_ref(domain, person)),
                               events=[SlotSet(CURRENT_PERSON_SLOT, person)])
-        asked = turn.nutrients or ((turn.asked_nutrient,) if turn.asked_nutrient else ())
-        answer = needs_answer(turn.profile, turn.caution, domain, person,
-                              asked or (DEFAULT_NUTRIENT,))
+        answer = needs_answer(turn.profile, turn.caution, domain, person, nutrients)
         answer.events = [SlotSet(CURRENT_PERSON_SLOT, None), *answer.events,
                          SlotSet(ASKED_NUTRIENT_SLOT, None)]
         return answer
@@ -112,10 +114,13 @@ def _who(profile: Profile, intake: RecommendedIntake) -> tuple[str, dict[str, st
         return "pregnant", {"years": years}
     if intake.lactating:
         return "lactating", {"years": years}
+    adult = age >= ADULT_WORDING_AGE
     if profile.sex in SEXES and profile.sex_matters:
-        adult = age >= ADULT_WORDING_AGE
         words = {"female": ("woman", "girl"), "male": ("man", "boy")}[str(profile.sex)]
         return (words[0] if adult else words[1]), {"years": years}
+    if adult:
+        # sex not known where the nutrient's own table doesn't ask for it (vitamin D at 80)
+        return "person", {"years": years}
     return "child", {"years": years}
 
 
@@ -126,7 +131,7 @@ def intake_answer(
     """The reference intakes of ``profile``: for the user, or for ``person`` (someone
     else, named in the reply) -- a follow-up's changed profile is answered the same way.
     ``nutrient``: magnesium (with its bone companions), calcium or vitamin D."""
-    intake = profile.intake()
+    intake = profile.intake_for(nutrient)
     if intake is None or profile.age is None:
         return Answer(Reply().add("utter_intake_unavailable"))
     if nutrient != DEFAULT_NUTRIENT:
@@ -209,7 +214,12 @@ def companion_answer(
     else:
         reply.add("utter_need_vitamin_d_ul", ul_mcg=number(intake.vitamin_d_ul_mcg),
                   ul_iu=number(intake.vitamin_d_ul_iu))
-    reply.add("utter_need_magnesium_link", magnesium_mg=mg(intake.magnesium_mg))
+    if profile.needs():
+        # the figures came without the details magnesium needs (vitamin D at 80 with no
+        # sex given): no magnesium figure, only the pointer to it
+        reply.add("utter_need_magnesium_link_general")
+    else:
+        reply.add("utter_need_magnesium_link", magnesium_mg=mg(intake.magnesium_mg))
     if intake.pregnant or intake.lactating:
         reply.add("utter_intake_clinician_pregnancy")
     elif not profile.sex_matters:
