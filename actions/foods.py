@@ -34,9 +34,10 @@ from nutrition.foods import (
     foods_by_category,
     magnesium_in_portion,
     rich_foods,
+    vitamin_d_iu,
 )
 from nutrition.intake import RecommendedIntake, adult_rda_range_mg
-from nutrition.nutrients import DEFAULT_NUTRIENT, iu_from_mcg
+from nutrition.nutrients import DEFAULT_NUTRIENT
 from nutrition.portions import quantity_words
 
 Part = tuple[str, dict[str, Any]]
@@ -296,7 +297,7 @@ def companion_food_parts(
             return [("utter_food_vitamin_d_no_figure", {"food": result.food_name})]
         parts.append(("utter_food_vitamin_d", {
             "food": food, "portion": result.description, "vitamin_d_mcg": number(amount),
-            "vitamin_d_iu": number(iu_from_mcg(amount), 0)}))
+            "vitamin_d_iu": number(vitamin_d_iu(result) or 0, 0)}))
         target = intake.vitamin_d_mcg if intake is not None else None
         target_values = {"target_mcg": number(target)}
     if result.used_default and not result.unit_fallback:

@@ -281,6 +281,13 @@ def nutrient_in_portion(
     return PortionNutrient(nutrient, figure_unit, _scaled(per_100g, portion.grams), portion)
 
 
+def vitamin_d_iu(portion: PortionMagnesium) -> float | None:
+    """Vitamin D in a portion in IU, from SR28's own IU figure per 100 g (SR28 lists IU
+    beside mcg, each rounded on its own); ``None`` where SR28 has no vitamin D figure."""
+    per_100g = _foods()[portion.food].get("vitamin_d_iu_per_100g")
+    return _scaled(per_100g, portion.grams)
+
+
 def resolve_food(food: str | dict[str, Any]) -> dict[str, Any]:
     """The table entry of a food key, entry or mention ("pumkin seeds").
 

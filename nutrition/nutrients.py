@@ -44,11 +44,6 @@ def nutrient_unit(key: str) -> str:
     return str(_row(key)["unit"])
 
 
-def iu_from_mcg(mcg: float) -> float:
-    """Vitamin D in IU from micrograms (1 mcg = 40 IU)."""
-    return mcg * float(_row("vitamin_d")["iu_per_mcg"])
-
-
 def known_nutrient(value: object) -> str | None:
     """``value`` when it is a nutrient key of the table, else ``None``."""
     return value if isinstance(value, str) and value in _table() else None

@@ -12,9 +12,8 @@ from actions.followups import ActionFollowup
 from actions.foods import ActionFoodMagnesium
 from actions.intake import ActionRecommendedIntake
 from actions.replies import mg, number
-from nutrition.foods import magnesium_in_portion
+from nutrition.foods import magnesium_in_portion, vitamin_d_iu
 from nutrition.intake import recommended_intake
-from nutrition.nutrients import iu_from_mcg
 from tests.actions.computed_support import extracted, make_tracker, run, slot_events, texts
 
 INTAKE = ActionRecommendedIntake()
@@ -123,7 +122,7 @@ def test_and_vitamin_d_after_the_yogurt_is_the_same_food():
     portion = magnesium_in_portion("milk_2_percent")
     assert portion.vitamin_d_mcg is not None
     assert f"about {number(portion.vitamin_d_mcg)} mcg " \
-        f"({number(iu_from_mcg(portion.vitamin_d_mcg), 0)} IU) of vitamin D" in said
+        f"({number(vitamin_d_iu(portion), 0)} IU) of vitamin D" in said
     assert slots["last_nutrient"] == "vitamin_d"
 
 
