@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import entities as ents
 from actions.base import CURRENT_PERSON_SLOT, Answer, Turn, TurnAction
-from actions.foods import RICH_FOODS_SHOWN, food_answer
+from actions.foods import RICH_FOODS_SHOWN, food_answer, nutrient_rich_answer
 from actions.intake import intake_answer
 from actions.people import last_answer_events, person_ref
 from actions.replies import Reply, mg, percent
@@ -90,6 +90,10 @@ class ActionFollowup(TurnAction):
         if resolution.kind == "source":
             return Answer(source(turn.last, turn, domain))
         if resolution.kind == "more":
+            if turn.last.kind == "rich_foods" and turn.last.nutrient not in (None, "magnesium"):
+                # more calcium-rich foods: ranked by calcium again
+                return nutrient_rich_answer(turn, str(turn.last.nutrient), turn.last.category,
+                                            turn.last.shown)
             return more_like_that(turn.last, domain)
         return changed_answer(turn, resolution, domain)
 

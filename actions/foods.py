@@ -34,6 +34,7 @@ from nutrition.foods import (
     foods_by_category,
     magnesium_in_portion,
     rich_foods,
+    richest_in,
     vitamin_d_iu,
 )
 from nutrition.intake import RecommendedIntake, adult_rda_range_mg
@@ -340,6 +341,10 @@ class ActionRichFoods(TurnAction):
 
     def answer(self, turn: Turn, domain: DomainDict) -> Answer:
         category = ents.food_category(turn.text, food_categories())
+        other = [n for n in turn.nutrients if n != DEFAULT_NUTRIENT]
+        if other:
+            # "which foods are high in calcium?": ranked by that nutrient, never magnesium
+            return nutrient_rich_answer(turn, other[0], category)
         if category is None:
             ranked = rich_foods(limit=len(food_keys()), per_category=2)
             reply = Reply().add("utter_rich_foods_all")
@@ -358,6 +363,31 @@ class ActionRichFoods(TurnAction):
         shown = [food.key for food in ranked[:RICH_FOODS_SHOWN]]
         return Answer(reply, events=last_answer_events(
             "rich_foods", turn.person, category=category, shown=shown))
+
+
+def nutrient_rich_answer(turn: Turn, nutrient: str, category: str | None,
+                         shown: tuple[str, ...] = ()) -> Answer:
+    """Foods richest in calcium or vitamin D per typical serving (those not ``shown`` yet),
+    from the food table; fortified foods are said to be so."""
+    ranked = [food for food in richest_in(nutrient, category)
+              if food_info(food.key).get("suggest", True) and food.key not in shown]
+    reply = Reply()
+    if not ranked:
+        return Answer(reply.add("utter_followup_more_none"))
+    reply.add(f"utter_rich_foods_{nutrient}" if category is None
+              else f"utter_rich_foods_{nutrient}_category")
+    fortified = False
+    for food in ranked[:RICH_FOODS_SHOWN]:
+        reply.add(f"utter_rich_foods_{nutrient}_item", food=food.name, serving=food.serving,
+                  amount=mg(food.amount) if food.unit == "mg" else number(food.amount))
+        fortified = fortified or bool(food_info(food.key).get("fortified"))
+    if fortified:
+        reply.add("utter_rich_foods_fortified")
+    reply.add("utter_rich_foods_more")
+    reply.add("utter_food_source")
+    keys = [*shown, *(food.key for food in ranked[:RICH_FOODS_SHOWN])]
+    return Answer(reply, events=last_answer_events(
+        "rich_foods", turn.person, category=category, shown=keys, nutrient=nutrient))
 
 
 def portions_said(

@@ -447,6 +447,37 @@ def rich_foods(limit: int = 10, per_category: int | None = None) -> list[RankedF
     return chosen
 
 
+@dataclass(frozen=True)
+class RankedNutrient:
+    """A food with one nutrient (calcium, vitamin D) per default serving."""
+
+    key: str
+    name: str
+    category: str
+    amount: float
+    unit: str  # "mg" or "mcg"
+    serving: str
+
+
+def richest_in(nutrient: str, category: str | None = None) -> list[RankedNutrient]:
+    """Foods (of one category, or all) ranked by a nutrient per default serving; foods SR28
+    gives no figure for are left out. Raises :class:`NutritionError` for an unknown
+    nutrient or category."""
+    field_name, unit = _nutrient_field(nutrient)
+    if category is not None and category not in food_categories():
+        raise NutritionError(f"'{category}' is not a food category.")
+    ranked = []
+    for info in _foods().values():
+        per_100g = info[field_name]
+        if per_100g is None or (category is not None and info["category"] != category):
+            continue
+        grams, words = default_grams(info)
+        ranked.append(RankedNutrient(info["key"], info["name"], info["category"],
+                                     per_100g * grams / 100, unit, words))
+    ranked.sort(key=lambda item: (-item.amount, item.key))
+    return ranked
+
+
 # ---------------------------------------------------------------- foods SR28 lacks
 
 

@@ -192,3 +192,29 @@ def test_the_diary_totals_calcium_and_shows_the_ratio_as_an_opinion():
     messages, _ = run(TOTAL, make_tracker("what have I had today", "ask_diary_total",
                                           [], slots={"food_diary": diary}))
     assert f"Calcium from these foods: {mg(calcium)} mg." in texts(messages)
+
+
+# ------------------------------------------------------------------------------ rich foods
+
+
+def test_foods_high_in_calcium_are_ranked_by_calcium_not_magnesium():
+    from actions.foods import ActionRichFoods
+    from nutrition.foods import food_info, richest_in
+
+    said, slots = ask(ActionRichFoods(), "what foods are high in calcium", "ask_rich_foods")
+    top = [f for f in richest_in("calcium") if food_info(f.key).get("suggest", True)][0]
+    assert f"- {top.name} ({top.serving}): {mg(top.amount)} mg" in said
+    assert "richest in magnesium" not in said
+    assert slots["last_nutrient"] == "calcium"
+    more, _ = ask(FOLLOWUP, "more like that", "ask_more_like_that", {
+        "last_answer_kind": "rich_foods", "last_nutrient": "calcium",
+        "last_shown": slots["last_shown"]})
+    assert top.name not in more and "mg" in more and "magnesium" not in more
+
+
+def test_vitamin_d_ranking_leaves_out_foods_without_a_figure():
+    from nutrition.foods import richest_in
+
+    ranked = richest_in("vitamin_d")
+    assert "salmon_wild_cooked" not in [f.key for f in ranked]
+    assert [f.amount for f in ranked] == sorted((f.amount for f in ranked), reverse=True)
