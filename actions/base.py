@@ -25,6 +25,7 @@ from actions.replies import Reply, send_chart
 from nutrition.cautions import MedicineMention, MessageCautions, message_cautions
 from nutrition.followup import LastAnswer
 from nutrition.intake import RecommendedIntake
+from nutrition.nutrients import known_nutrient
 from nutrition.people import (
     PRONOUNS,
     Facts,
@@ -44,6 +45,8 @@ CAUTION_SLOT = "medical_caution"
 PEOPLE_SLOT = "people"
 CURRENT_PERSON_SLOT = "current_person"
 DIARY_SLOT = "food_diary"
+# the nutrient a needs question named, kept while the profile form asks (domain/core.yml)
+ASKED_NUTRIENT_SLOT = "asked_nutrient"
 
 
 def message_facts(entities: list[ents.Entity]) -> Facts:
@@ -110,6 +113,7 @@ class Turn:
     diary: Any = None  # the ``food_diary`` slot, as stored (nutrition/diary_days.py reads it)
     timezone: Any = None  # the message's ``metadata.timezone`` (the widget's IANA zone name)
     sent_at: float | None = None  # when the message arrived (seconds since the epoch)
+    asked_nutrient: str | None = None  # the ``asked_nutrient`` slot
 
     @classmethod
     def read(cls, tracker: Tracker) -> Turn:
@@ -149,7 +153,13 @@ class Turn:
             diary=tracker.get_slot(DIARY_SLOT),
             timezone=_metadata(tracker).get("timezone"),
             sent_at=_sent_at(tracker),
+            asked_nutrient=known_nutrient(tracker.get_slot(ASKED_NUTRIENT_SLOT)),
         )
+
+    @cached_property
+    def nutrients(self) -> tuple[str, ...]:
+        """The nutrients the message names ("how much *calcium*"), in text order."""
+        return ents.nutrients_named(self.entities)
 
     @property
     def person(self) -> str | None:

@@ -25,6 +25,7 @@ from actions.base import DIARY_SLOT, Answer, Chart, Turn, TurnAction
 from actions.foods import (
     LEFTOVER_MATCH_SCORE,
     FoodsSaid,
+    calcium_parts,
     diary_answer,
     diary_chart,
     food_name,
@@ -39,6 +40,7 @@ from nutrition import diary_days as days
 from nutrition.diary import gap_suggestions
 from nutrition.errors import FoodNotFound, NutritionError
 from nutrition.foods import find_food
+from nutrition.intake import RecommendedIntake
 
 Entry = dict[str, Any]
 
@@ -79,13 +81,16 @@ def day_chart(domain: DomainDict, total: days.DayTotal, title: str) -> Chart:
         total.total_mg, total.target_mg, total.target_is_daily_value)
 
 
-def running_total(reply: Reply, total: days.DayTotal, when: str) -> None:
-    """The day's total so far and its share of the target."""
+def running_total(reply: Reply, total: days.DayTotal, when: str,
+                  intake: RecommendedIntake | None = None) -> None:
+    """The day's total so far and its share of the target; the day's calcium and its
+    calcium-to-magnesium ratio."""
     reply.add(f"utter_diary_so_far_{when}", total_mg=mg(total.total_mg), count=len(total.items))
     name, values = share_part(total)
     reply.add(name, **values)
     if total.remaining_mg <= 0:
         reply.add("utter_diary_target_met")
+    reply.extend(calcium_parts(total.calcium_mg, total.calcium_to_magnesium, intake))
 
 
 def food_named(turn: Turn) -> str | None:
@@ -140,7 +145,7 @@ class ActionFoodDiary(TurnAction):
         for portion in portions:
             reply.extend([item_part(days.make_entry(day, portion))])
         total = days.day_total(diary, day, target_mg(turn))
-        running_total(reply, total, when)
+        running_total(reply, total, when, turn.intake)
         if unknown:
             reply.add("utter_diary_not_counted").extend(unknown_food_parts(unknown, True))
         reply.add("utter_food_source")
@@ -190,6 +195,7 @@ class ActionDiaryTotal(TurnAction):
                 reply.add("utter_diary_suggestion", servings=suggestion.servings_needed,
                           food=suggestion.name, serving=suggestion.serving,
                           magnesium_mg=mg(suggestion.magnesium_per_serving_mg))
+        reply.extend(calcium_parts(total.calcium_mg, total.calcium_to_magnesium, turn.intake))
         reply.add("utter_food_source")
         if total.target_is_daily_value:
             reply.add("utter_diary_personalise")
@@ -254,7 +260,7 @@ class ActionDiaryCorrect(TurnAction):
                   old_portion=str(old.get("portion")), old_mg=mg(float(old["mg"])),
                   new_portion=str(new.get("portion")), new_mg=mg(float(new["mg"])))
         total = days.day_total(change.diary, now, target_mg(turn))
-        running_total(reply, total, "today")
+        running_total(reply, total, "today", turn.intake)
         return Answer(reply, chart=day_chart(domain, total, "utter_chart_diary_day_today"),
                       events=slot(change.diary))
 
@@ -313,7 +319,7 @@ class ActionDiaryRemove(TurnAction):
                   portion=str(old.get("portion")), magnesium_mg=mg(float(old["mg"])))
         total = days.day_total(change.diary, now, target_mg(turn))
         if total.items:
-            running_total(reply, total, "today")
+            running_total(reply, total, "today", turn.intake)
             chart: Chart | None = day_chart(domain, total, "utter_chart_diary_day_today")
         else:
             reply.add("utter_diary_empty_today")

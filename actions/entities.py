@@ -22,6 +22,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from nutrition.nutrients import known_nutrient
 from nutrition.quantities import NUMBER_WORDS, parse_number
 
 Entity = dict[str, Any]
@@ -54,6 +55,12 @@ def first_value(entities: Iterable[Entity], kind: str) -> Any:
     for entity in of_type(entities, kind):
         return entity.get("value")
     return None
+
+
+def nutrients_named(entities: Iterable[Entity]) -> tuple[str, ...]:
+    """The nutrients a message names (``nutrient`` entities), each once, in text order."""
+    found = (known_nutrient(e.get("value")) for e in of_type(entities, "nutrient"))
+    return tuple(dict.fromkeys(n for n in found if n is not None))
 
 
 def finite_number(value: Any) -> float | None:

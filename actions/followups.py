@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import entities as ents
 from actions.base import CURRENT_PERSON_SLOT, Answer, Turn, TurnAction
-from actions.foods import RICH_FOODS_SHOWN, food_answer
+from actions.foods import RICH_FOODS_SHOWN, food_answer, nutrient_rich_answer
 from actions.intake import intake_answer
 from actions.people import last_answer_events, person_ref
 from actions.replies import Reply, mg, percent
@@ -64,7 +64,9 @@ def said_in(turn: Turn) -> Said:
             facts = replace(facts, age=years)
     if turn.subject.sex is not None and turn.subject.kind == "other":
         facts = replace(facts, sex=turn.subject.sex)
-    return Said(foods, amount, unit, facts, turn.subject, ASKS.get(turn.intent or ""))
+    nutrient = turn.nutrients[-1] if turn.nutrients else None
+    return Said(foods, amount, unit, facts, turn.subject, ASKS.get(turn.intent or ""),
+                nutrient)
 
 
 class ActionFollowup(TurnAction):
@@ -88,6 +90,10 @@ class ActionFollowup(TurnAction):
         if resolution.kind == "source":
             return Answer(source(turn.last, turn, domain))
         if resolution.kind == "more":
+            if turn.last.kind == "rich_foods" and turn.last.nutrient not in (None, "magnesium"):
+                # more calcium-rich foods: ranked by calcium again
+                return nutrient_rich_answer(turn, str(turn.last.nutrient), turn.last.category,
+                                            turn.last.shown)
             return more_like_that(turn.last, domain)
         return changed_answer(turn, resolution, domain)
 
@@ -135,22 +141,24 @@ def changed_answer(turn: Turn, resolution: Resolution, domain: DomainDict) -> An
                 return Answer(reply, events=[*events, SlotSet(CURRENT_PERSON_SLOT, person)])
         mention = ents.FoodMention(resolution.food, amount=resolution.amount,
                                    unit=resolution.unit)
-        answer = food_answer(turn, mention, domain, intake=profile.intake(), person=person)
+        answer = food_answer(turn, mention, domain, intake=profile.intake(), person=person,
+                             nutrients=(resolution.nutrient,))
         answer.events = events + answer.events
         return answer
 
     # the reference intake for the changed profile
     if person is not None and not subject.generic and not resolution.hypothetical:
-        missing = [need for need in profile.needs() if need != "life_stage"]
+        missing = [need for need in profile.needs_for(resolution.nutrient)
+                   if need != "life_stage"]
         if missing:
             reply = Reply().add(f"utter_person_ask_{missing[0]}",
                                 person=person_ref(domain, person))
             return Answer(reply, events=[*events, SlotSet(CURRENT_PERSON_SLOT, person)])
     if person is None and not subject.generic and not resolution.hypothetical \
-            and profile.intake() is None:
+            and profile.intake_for(resolution.nutrient) is None:
         return Answer(Reply().add("utter_followup_own_profile"), events=events)
     answer = intake_answer(profile, turn.caution, domain,
-                           None if subject.generic else person)
+                           None if subject.generic else person, resolution.nutrient)
     asked_stage = resolution.facts.life_stage
     if asked_stage in PREGNANCY_STAGES and profile.life_stage != asked_stage:
         # "and if I were pregnant?" at 54: the tables have no such figures
@@ -211,8 +219,11 @@ def source(last: LastAnswer, turn: Turn, domain: DomainDict) -> Reply:
         intake = answerable(person_profile(turn, last.person)).intake()
         row = last.category or (intake.life_stage if intake else "")
         kind = last.unit or (intake.magnesium_kind if intake else "RDA")
+        nutrient = last.nutrient or "magnesium"
         reply.add("utter_followup_source_intake", kind=kind, row=row,
-                  source=_one_line(table_source("magnesium")))
+                  source=_one_line(table_source(nutrient)))
+        if nutrient != "magnesium":
+            return reply
         return reply.add("utter_followup_source_intake_ul",
                          source=_one_line(table_source("magnesium_ul")))
     if last.kind == "ratio":

@@ -22,7 +22,7 @@ from actions.people import last_answer_events, person_ref
 from actions.replies import Reply, mg, number, percent, quote, render
 from nutrition.diary import diary_total
 from nutrition.errors import FoodNotFound, InvalidAmount
-from nutrition.followup import carried_amount, is_followup_wording
+from nutrition.followup import carried_amount, is_followup_wording, percent_of
 from nutrition.foods import (
     PortionMagnesium,
     borrowed_volume,
@@ -30,11 +30,15 @@ from nutrition.foods import (
     food_categories,
     food_info,
     food_keys,
+    food_not_in_table,
     foods_by_category,
     magnesium_in_portion,
     rich_foods,
+    richest_in,
+    vitamin_d_iu,
 )
 from nutrition.intake import RecommendedIntake, adult_rda_range_mg
+from nutrition.nutrients import DEFAULT_NUTRIENT
 from nutrition.portions import quantity_words
 
 Part = tuple[str, dict[str, Any]]
@@ -121,6 +125,11 @@ def unknown_food_parts(unknown: list[UnknownWords], diary: bool) -> list[Part]:
     """Name back words that aren't in the food table, with the closest foods that are."""
     parts: list[Part] = []
     for words in unknown:
+        absent = food_not_in_table(words.text)
+        if absent is not None:
+            # "oat milk": SR28 has no such food; say so rather than offer goat milk
+            parts.append(("utter_food_not_in_sr28", {"food": absent}))
+            continue
         names = close_match_names([m for m in words.matches if m[1] >= MIN_SUGGESTION_SCORE])
         if diary:
             name = "utter_diary_unknown_item" if names else "utter_diary_unknown_item_no_match"
@@ -203,13 +212,19 @@ class ActionFoodMagnesium(TurnAction):
         if carried is not None:
             # "what about walnuts?" after "1 oz of cashews": the same amount
             mention = replace(mention, amount=carried[0], unit=carried[1])
+        nutrients = turn.nutrients
+        if not nutrients and is_followup_wording(turn.text) and turn.last.kind == "food" \
+                and turn.last.nutrient is not None:
+            # "what about cheese?" after the calcium in yogurt: calcium again
+            nutrients = (turn.last.nutrient,)
         last = turn.last.person
         if (turn.subject.kind == "none" and is_followup_wording(turn.text)
                 and last is not None and last in turn.people):
             # "and spinach?" after an answer for someone else: for them again
             return food_answer(turn, mention, domain, reply, foods.unknown,
-                               intake=turn.people[last].profile().intake(), person=last)
-        return food_answer(turn, mention, domain, reply, foods.unknown)
+                               intake=turn.people[last].profile().intake(), person=last,
+                               nutrients=nutrients)
+        return food_answer(turn, mention, domain, reply, foods.unknown, nutrients=nutrients)
 
 
 def food_answer(
@@ -220,9 +235,12 @@ def food_answer(
     unknown: list[UnknownWords] | None = None,
     intake: RecommendedIntake | None = None,
     person: str | None = None,
+    nutrients: tuple[str, ...] = (),
 ) -> Answer:
-    """Magnesium in one food, with its share of the target of whom the message is about
-    (``intake``/``person``: someone else's, for a follow-up)."""
+    """Magnesium (or the ``nutrients`` asked about: calcium, vitamin D) in one food, with
+    its share of the target of whom the message is about (``intake``/``person``: someone
+    else's, for a follow-up)."""
+    nutrients = nutrients or (DEFAULT_NUTRIENT,)
     reply = reply if reply is not None else Reply()
     if intake is None and person is None:
         intake, person = turn.intake, turn.person
@@ -233,9 +251,72 @@ def food_answer(
         name = "utter_food_unknown" if names else "utter_food_unknown_no_match"
         if names and error.uncertain:
             name = "utter_food_uncertain"
-        reply.add(name, text=quote(error.query or mention.food), matches=names)
+        absent = food_not_in_table(error.query or mention.food)
+        if absent is not None:
+            name, names = "utter_food_not_in_sr28", ""
+        reply.add(name, text=quote(error.query or mention.food), matches=names,
+                  food=absent or "")
         return Answer(reply)
     reply.extend(notes)
+    for nutrient in nutrients:
+        if nutrient == DEFAULT_NUTRIENT:
+            _magnesium_parts(reply, result, intake, person, domain)
+        else:
+            reply.extend(companion_food_parts(result, nutrient, intake, person, domain))
+    if food_info(result.food).get("fortified") and set(nutrients) - {DEFAULT_NUTRIENT}:
+        reply.add("utter_food_fortified")
+    reply.extend(unknown_food_parts(unknown or [], diary=False))
+    reply.add("utter_food_source")
+    given = not result.used_default and not result.unit_fallback
+    last_nutrient = nutrients[-1]
+    figure = {"magnesium": result.magnesium_mg, "calcium": result.calcium_mg}
+    events = last_answer_events(
+        "food", person, food=result.food, amount=result.amount if given else None,
+        unit=result.unit if given else None, figure_mg=figure.get(last_nutrient),
+        category=str(food_info(result.food).get("category") or "") or None,
+        nutrient=last_nutrient)
+    return Answer(reply, events=events)
+
+
+def companion_food_parts(
+    result: PortionMagnesium, nutrient: str, intake: RecommendedIntake | None,
+    person: str | None, domain: DomainDict,
+) -> list[Part]:
+    """Calcium or vitamin D in a portion (SR28 may lack a vitamin D figure: said so), with
+    its share of the person's RDA/AI."""
+    food = result.food_name[:1].upper() + result.food_name[1:]
+    parts: list[Part] = []
+    if nutrient == "calcium":
+        amount: float | None = result.calcium_mg
+        parts.append(("utter_food_calcium", {"food": food, "portion": result.description,
+                                             "calcium_mg": mg(result.calcium_mg)}))
+        target = intake.calcium_mg if intake is not None else None
+        target_values = {"target_mg": mg(target)}
+    else:
+        amount = result.vitamin_d_mcg
+        if amount is None:
+            return [("utter_food_vitamin_d_no_figure", {"food": result.food_name})]
+        parts.append(("utter_food_vitamin_d", {
+            "food": food, "portion": result.description, "vitamin_d_mcg": number(amount),
+            "vitamin_d_iu": number(vitamin_d_iu(result) or 0, 0)}))
+        target = intake.vitamin_d_mcg if intake is not None else None
+        target_values = {"target_mcg": number(target)}
+    if result.used_default and not result.unit_fallback:
+        parts.append(("utter_food_default_portion", {}))
+    if target is not None and amount is not None:
+        share = percent(percent_of(amount, target))
+        if person is None:
+            parts.append((f"utter_food_percent_{nutrient}", {"percent": share,
+                                                              **target_values}))
+        else:
+            parts.append((f"utter_food_percent_{nutrient}_person", {
+                "percent": share, **target_values, "person": person_ref(domain, person)}))
+    return parts
+
+
+def _magnesium_parts(reply: Reply, result: PortionMagnesium,
+                     intake: RecommendedIntake | None, person: str | None,
+                     domain: DomainDict) -> None:
     reply.add("utter_food_magnesium", portion=result.description,
               food=result.food_name[:1].upper() + result.food_name[1:],
               magnesium_mg=mg(result.magnesium_mg))
@@ -250,14 +331,6 @@ def food_answer(
         else:
             reply.add("utter_food_percent_person", percent=percent(share.percent_of_target),
                       target_mg=mg(intake.magnesium_mg), person=person_ref(domain, person))
-    reply.extend(unknown_food_parts(unknown or [], diary=False))
-    reply.add("utter_food_source")
-    given = not result.used_default and not result.unit_fallback
-    events = last_answer_events(
-        "food", person, food=result.food, amount=result.amount if given else None,
-        unit=result.unit if given else None, figure_mg=result.magnesium_mg,
-        category=str(food_info(result.food).get("category") or "") or None)
-    return Answer(reply, events=events)
 
 
 class ActionRichFoods(TurnAction):
@@ -268,6 +341,10 @@ class ActionRichFoods(TurnAction):
 
     def answer(self, turn: Turn, domain: DomainDict) -> Answer:
         category = ents.food_category(turn.text, food_categories())
+        other = [n for n in turn.nutrients if n != DEFAULT_NUTRIENT]
+        if other:
+            # "which foods are high in calcium?": ranked by that nutrient, never magnesium
+            return nutrient_rich_answer(turn, other[0], category)
         if category is None:
             ranked = rich_foods(limit=len(food_keys()), per_category=2)
             reply = Reply().add("utter_rich_foods_all")
@@ -286,6 +363,31 @@ class ActionRichFoods(TurnAction):
         shown = [food.key for food in ranked[:RICH_FOODS_SHOWN]]
         return Answer(reply, events=last_answer_events(
             "rich_foods", turn.person, category=category, shown=shown))
+
+
+def nutrient_rich_answer(turn: Turn, nutrient: str, category: str | None,
+                         shown: tuple[str, ...] = ()) -> Answer:
+    """Foods richest in calcium or vitamin D per typical serving (those not ``shown`` yet),
+    from the food table; fortified foods are said to be so."""
+    ranked = [food for food in richest_in(nutrient, category)
+              if food_info(food.key).get("suggest", True) and food.key not in shown]
+    reply = Reply()
+    if not ranked:
+        return Answer(reply.add("utter_followup_more_none"))
+    reply.add(f"utter_rich_foods_{nutrient}" if category is None
+              else f"utter_rich_foods_{nutrient}_category")
+    fortified = False
+    for food in ranked[:RICH_FOODS_SHOWN]:
+        reply.add(f"utter_rich_foods_{nutrient}_item", food=food.name, serving=food.serving,
+                  amount=mg(food.amount) if food.unit == "mg" else number(food.amount))
+        fortified = fortified or bool(food_info(food.key).get("fortified"))
+    if fortified:
+        reply.add("utter_rich_foods_fortified")
+    reply.add("utter_rich_foods_more")
+    reply.add("utter_food_source")
+    keys = [*shown, *(food.key for food in ranked[:RICH_FOODS_SHOWN])]
+    return Answer(reply, events=last_answer_events(
+        "rich_foods", turn.person, category=category, shown=keys, nutrient=nutrient))
 
 
 def portions_said(
@@ -331,6 +433,26 @@ def share_part(total: Share, person: str | None = None) -> Part:
     if person is not None:
         return ("utter_diary_percent_person", {**values, "person": person})
     return ("utter_diary_percent", values)
+
+
+def calcium_parts(calcium_mg: float, ratio: float | None,
+                  intake: RecommendedIntake | None, person: str | None = None) -> list[Part]:
+    """The calcium of a day's (or a message's) foods, its share of the calcium RDA/AI when
+    the person is known (``person``: how the reply names someone else), and the day's
+    calcium-to-magnesium ratio, with the ratio opinions labelled as opinions."""
+    parts: list[Part] = [("utter_diary_calcium", {"calcium_mg": mg(calcium_mg)})]
+    if intake is not None:
+        share = percent(percent_of(calcium_mg, intake.calcium_mg))
+        if person is None:
+            parts.append(("utter_food_percent_calcium",
+                          {"percent": share, "target_mg": mg(intake.calcium_mg)}))
+        else:
+            parts.append(("utter_food_percent_calcium_person", {
+                "percent": share, "target_mg": mg(intake.calcium_mg), "person": person}))
+    if ratio is not None:
+        parts += [("utter_diary_ratio", {"ratio": number(ratio, 1)}),
+                  ("utter_ratio_opinion_only", {}), ("utter_ratio_opinion", {})]
+    return parts
 
 
 def diary_chart(domain: DomainDict, title: str, rows: Iterable[tuple[str, str, float]],
@@ -383,6 +505,7 @@ def diary_answer(turn: Turn, foods: FoodsSaid, domain: DomainDict) -> Answer:
                       magnesium_mg=mg(suggestion.magnesium_per_serving_mg))
     elif total.remaining_mg <= 0:
         reply.add("utter_diary_target_met")
+    reply.extend(calcium_parts(total.calcium_mg, total.calcium_to_magnesium, intake, person))
     if unknown:
         reply.add("utter_diary_not_counted").extend(unknown_food_parts(unknown, diary=True))
     reply.add("utter_food_source")

@@ -16,7 +16,14 @@ from typing import Any
 from rasa_sdk.events import SlotSet
 from rasa_sdk.types import DomainDict
 
-from actions.base import CURRENT_PERSON_SLOT, Answer, Chart, Turn, TurnAction
+from actions.base import (
+    ASKED_NUTRIENT_SLOT,
+    CURRENT_PERSON_SLOT,
+    Answer,
+    Chart,
+    Turn,
+    TurnAction,
+)
 from actions.entities import AgeMention, NumberMention
 from actions.people import last_answer_events, person_ref
 from actions.replies import Reply, mg, number, render
@@ -28,11 +35,13 @@ from nutrition.bone_density import (
 )
 from nutrition.intake import (
     AgeProblem,
+    RecommendedIntake,
     age_problem,
     max_age_years,
     pregnancy_accepted,
     pregnancy_figures_exist,
 )
+from nutrition.nutrients import DEFAULT_NUTRIENT
 from nutrition.profile import (
     FEMALE_STAGES,
     FIELDS,
@@ -61,46 +70,79 @@ class ActionRecommendedIntake(TurnAction):
         if turn.subject.kind == "unresolved":
             return Answer(Reply().add("utter_person_who", word=turn.subject.word or ""))
         person = turn.person
+        asked = turn.nutrients or ((turn.asked_nutrient,) if turn.asked_nutrient else ())
+        nutrients = asked or (DEFAULT_NUTRIENT,)
         if person is not None:
-            needs = turn.people[person].needs()
+            profile = turn.people[person].profile()
+            needs = [need for nutrient in nutrients for need in profile.needs_for(nutrient)
+                     if need != "life_stage"]
             if needs:
                 # "how much does my husband need?": ask for what his answer lacks
                 return Answer(Reply().add(f"utter_person_ask_{needs[0]}",
                                           person=person_ref(domain, person)),
                               events=[SlotSet(CURRENT_PERSON_SLOT, person)])
-        answer = intake_answer(turn.profile, turn.caution, domain, person)
-        answer.events = [SlotSet(CURRENT_PERSON_SLOT, None), *answer.events]
+        answer = needs_answer(turn.profile, turn.caution, domain, person, nutrients)
+        answer.events = [SlotSet(CURRENT_PERSON_SLOT, None), *answer.events,
+                         SlotSet(ASKED_NUTRIENT_SLOT, None)]
         return answer
 
 
+def needs_answer(
+    profile: Profile, caution: str | None, domain: DomainDict, person: str | None,
+    nutrients: tuple[str, ...],
+) -> Answer:
+    """The reference intakes of each nutrient asked about, in the order asked, as one
+    message; follow-ups lean on the last nutrient."""
+    answers = [intake_answer(profile, caution, domain, person, nutrient)
+               for nutrient in nutrients]
+    if len(answers) == 1:
+        return answers[0]
+    reply = Reply()
+    for answer in answers:
+        reply.extend(answer.reply.parts)
+    return Answer(reply, events=answers[-1].events)
+
+
+def _who(profile: Profile, intake: RecommendedIntake) -> tuple[str, dict[str, str]]:
+    """Whom the figures are for, as the key of a response ending (``baby``, ``woman``,
+    ``pregnant``, ...) and its values; the same rule for every nutrient."""
+    age = float(profile.age or 0)
+    years = number(age, 1)
+    if age < 1:
+        return "baby", {"months": number(age * 12, 0)}
+    if intake.pregnant:
+        return "pregnant", {"years": years}
+    if intake.lactating:
+        return "lactating", {"years": years}
+    adult = age >= ADULT_WORDING_AGE
+    if profile.sex in SEXES and profile.sex_matters:
+        words = {"female": ("woman", "girl"), "male": ("man", "boy")}[str(profile.sex)]
+        return (words[0] if adult else words[1]), {"years": years}
+    if adult:
+        # sex not known where the nutrient's own table doesn't ask for it (vitamin D at 80)
+        return "person", {"years": years}
+    return "child", {"years": years}
+
+
 def intake_answer(
-    profile: Profile, caution: str | None, domain: DomainDict, person: str | None = None
+    profile: Profile, caution: str | None, domain: DomainDict, person: str | None = None,
+    nutrient: str = DEFAULT_NUTRIENT,
 ) -> Answer:
     """The reference intakes of ``profile``: for the user, or for ``person`` (someone
-    else, named in the reply) -- a follow-up's changed profile is answered the same way."""
-    intake = profile.intake()
+    else, named in the reply) -- a follow-up's changed profile is answered the same way.
+    ``nutrient``: magnesium (with its bone companions), calcium or vitamin D."""
+    intake = profile.intake_for(nutrient)
     if intake is None or profile.age is None:
         return Answer(Reply().add("utter_intake_unavailable"))
-    age = profile.age
+    if nutrient != DEFAULT_NUTRIENT:
+        return companion_answer(profile, intake, domain, person, nutrient)
     reason = caution
     reply = Reply()
     if person is not None:
         reply.add("utter_person_lead", person=person_ref(domain, person))
     target = mg(intake.magnesium_mg)
-    years = number(age, 1)
-    if age < 1:
-        reply.add("utter_intake_for_baby", months=number(age * 12, 0), target_mg=target)
-    elif intake.pregnant:
-        reply.add("utter_intake_for_pregnant", years=years, target_mg=target)
-    elif intake.lactating:
-        reply.add("utter_intake_for_lactating", years=years, target_mg=target)
-    elif profile.sex in SEXES and profile.sex_matters:
-        adult = age >= ADULT_WORDING_AGE
-        words = {"female": ("woman", "girl"), "male": ("man", "boy")}[str(profile.sex)]
-        reply.add(f"utter_intake_for_{words[0] if adult else words[1]}", years=years,
-                  target_mg=target)
-    else:
-        reply.add("utter_intake_for_child", years=years, target_mg=target)
+    who, values = _who(profile, intake)
+    reply.add(f"utter_intake_for_{who}", target_mg=target, **values)
     rda = intake.magnesium_kind == "RDA"
     reply.add("utter_intake_kind_rda" if rda else "utter_intake_kind_ai")
     ul = intake.magnesium_supplement_ul_mg
@@ -143,7 +185,51 @@ def intake_answer(
     # the table row and kind are kept for "why that figure?" (last_category, last_unit)
     return Answer(reply, chart=chart, events=last_answer_events(
         "intake", person, figure_mg=intake.magnesium_mg, category=intake.life_stage,
-        unit=intake.magnesium_kind))
+        unit=intake.magnesium_kind, nutrient=DEFAULT_NUTRIENT))
+
+
+def companion_answer(
+    profile: Profile, intake: RecommendedIntake, domain: DomainDict, person: str | None,
+    nutrient: str,
+) -> Answer:
+    """Calcium or vitamin D: the RDA/AI of the person's life stage and the upper limit
+    (vitamin D in mcg and IU, as the IOM table lists both), then how magnesium fits in."""
+    reply = Reply()
+    if person is not None:
+        reply.add("utter_person_lead", person=person_ref(domain, person))
+    who, values = _who(profile, intake)
+    lead = render(domain, f"utter_need_who_{who}", values)
+    if nutrient == "calcium":
+        kind = intake.calcium_kind
+        figure: float | None = intake.calcium_mg
+        reply.add("utter_need_calcium", who=lead, target_mg=mg(intake.calcium_mg))
+    else:
+        kind = intake.vitamin_d_kind
+        figure = None  # not in mg: "is that a lot?" asks what is meant
+        reply.add("utter_need_vitamin_d", who=lead, target_mcg=number(intake.vitamin_d_mcg),
+                  target_iu=number(intake.vitamin_d_iu))
+    reply.add("utter_intake_kind_rda" if kind == "RDA" else "utter_intake_kind_ai")
+    if nutrient == "calcium":
+        reply.add("utter_need_calcium_ul", ul_mg=mg(intake.calcium_ul_mg))
+    else:
+        reply.add("utter_need_vitamin_d_ul", ul_mcg=number(intake.vitamin_d_ul_mcg),
+                  ul_iu=number(intake.vitamin_d_ul_iu))
+    if profile.needs():
+        # the figures came without the details magnesium needs (vitamin D at 80 with no
+        # sex given): no magnesium figure, only the pointer to it
+        reply.add("utter_need_magnesium_link_general")
+    else:
+        reply.add("utter_need_magnesium_link", magnesium_mg=mg(intake.magnesium_mg))
+    if intake.pregnant or intake.lactating:
+        reply.add("utter_intake_clinician_pregnancy")
+    elif not profile.sex_matters:
+        reply.add("utter_need_clinician_child")
+    else:
+        reply.add("utter_intake_clinician")
+    reply.add("utter_intake_source")
+    return Answer(reply, events=last_answer_events(
+        "intake", person, figure_mg=figure, category=intake.life_stage, unit=kind,
+        nutrient=nutrient))
 
 
 

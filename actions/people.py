@@ -25,10 +25,11 @@ def person_ref(domain: DomainDict, label: str) -> str:
 
 def last_answer_events(kind: str, person: str | None, **about: Any) -> list[EventType]:
     """Slot events that keep what an answer was about: its kind, whom it was for (``None``:
-    the user) and ``about`` (food, amount, unit, category, shown, topic, figure_mg); the
+    the user) and ``about`` (food, amount, unit, category, shown, topic, figure_mg,
+    nutrient); the
     ones not given are cleared so that no stale value is reused. An answer also ends any
     question pending about someone else (``current_person``)."""
-    names = ("food", "amount", "unit", "category", "shown", "topic", "figure_mg")
+    names = ("food", "amount", "unit", "category", "shown", "topic", "figure_mg", "nutrient")
     events: list[EventType] = [SlotSet("last_answer_kind", kind),
                                SlotSet("last_person", person or SELF),
                                SlotSet("current_person", None)]
@@ -39,4 +40,4 @@ def last_answer_events(kind: str, person: str | None, **about: Any) -> list[Even
 #: What the last answer was about, and everyone else asked about: "start over" clears them.
 FOLLOWUP_SLOTS = ("people", "current_person", "last_answer_kind", "last_person", "last_food",
                   "last_amount", "last_unit", "last_category", "last_shown", "last_topic",
-                  "last_figure_mg")
+                  "last_figure_mg", "last_nutrient", "asked_nutrient")

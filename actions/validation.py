@@ -24,10 +24,11 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import entities as ents
-from actions.base import Turn
+from actions.base import ASKED_NUTRIENT_SLOT, Turn
 from actions.intake import SLOTS, Update, apply_update
 from actions.replies import Reply, quote
 from nutrition.bone_density import BoneScore, find_bone_scores
+from nutrition.nutrients import DEFAULT_NUTRIENT, known_nutrient
 from nutrition.profile import Profile
 
 PROFILE_FORM = "magnesium_profile_form"
@@ -129,10 +130,12 @@ class ProfileFormValidation(FormValidationAction, ABC):
         domain: DomainDict,
     ) -> list[str]:
         """Only what is still missing: age; sex where the tables differ; pregnancy where
-        the tables have pregnancy figures. Nothing for a message about someone else."""
+        the tables have pregnancy figures (for a calcium or vitamin D question, where that
+        nutrient's table differs). Nothing for a message about someone else."""
         if about_someone_else(tracker, self.form_name()) is not None:
             return []
-        return Profile.from_values(tracker.slots).needs()
+        nutrient = known_nutrient(tracker.get_slot(ASKED_NUTRIENT_SLOT)) or DEFAULT_NUTRIENT
+        return Profile.from_values(tracker.slots).needs_for(nutrient)
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -21,6 +21,10 @@ entity              dict (besides ``entity``, ``start``, ``end``)
                     ``"premenopausal"`` | ``"perimenopausal"``
 ``supplement_form`` ``value``: form key from ``supplement_forms.yml`` (``"oxide"``,
                     ``"bisglycinate"`` for glycinate, ``"sulfate"`` for Epsom salt)
+``nutrient``        ``value``: ``"magnesium"`` | ``"calcium"`` | ``"vitamin_d"`` (from
+                    ``nutrition/data/nutrients.yml``): a nutrient the message names ("how
+                    much *calcium*", "vit d", "cholecalciferol"); other nutrients (zinc,
+                    vitamin K, potassium) only give a dose its role
 ``medication``      ``value``: drug key (``"alendronate"``) or, when only a class is named,
                     the class key; ``role``: the class key from ``interactions.yml``
                     (``"bisphosphonates"``, ``"proton_pump_inhibitors"``, ...)
@@ -32,12 +36,13 @@ paired up; other entities have no ``group``.
 
 A dose gets its role from a nutrient (or a magnesium supplement form) right after it
 ("400 mg of magnesium", "500 mg tablet of magnesium oxide") or right before it
-("calcium: 1,200 mg"); a nutrient gives its role to one dose only. Only mass units
-(mg, g, kg, oz, lb) get a role.
+("calcium: 1,200 mg"); a nutrient gives its role to one dose only. Only dose units
+(mass: mcg, mg, g, kg, oz, lb; and IU) get a role.
 
-Not returned: entities the user denies ("not pregnant" gives no life_stage), and the
-NUTRIENT and BLOCK spans of the pipeline (used here only). An entity whose number cannot be
-read (``parse_number`` says ``None``) is left out rather than guessed.
+Not returned: entities the user denies ("not pregnant" gives no life_stage), NUTRIENT spans
+of nutrients outside ``nutrition/data/nutrients.yml``, and the BLOCK spans of the pipeline
+(used here only). An entity whose number cannot be read (``parse_number`` says ``None``)
+is left out rather than guessed.
 """
 
 from __future__ import annotations
@@ -48,8 +53,9 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from nlu import vocab_person
+from nutrition.nutrients import known_nutrient
 from nutrition.quantities import parse_number
-from nutrition.units import UNIT_SYNONYMS, canonical_unit, is_mass_unit
+from nutrition.units import UNIT_SYNONYMS, canonical_unit, is_dose_unit
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +67,7 @@ ENTITY_NAMES = {
     "LIFE_STAGE": "life_stage",
     "SUPPLEMENT_FORM": "supplement_form",
     "MEDICATION": "medication",
+    "NUTRIENT": "nutrient",
 }
 
 #: Tokens allowed between a dose and the nutrient after it ("100 mg of elemental magnesium").
@@ -155,7 +162,7 @@ def _dose_roles(doc: Doc, ents: list[Span], results: dict[int, dict[str, Any]]) 
     used: set[int] = set()
     for index, ent in enumerate(ents):
         result = results.get(index)
-        if ent.label_ != "AMOUNT" or result is None or not is_mass_unit(result.get("unit")):
+        if ent.label_ != "AMOUNT" or result is None or not is_dose_unit(result.get("unit")):
             continue
         chosen = None
         if index > 0 and index - 1 not in used:
@@ -202,6 +209,10 @@ def _fields(doc: Doc, ent: Span, label: str) -> dict[str, Any] | None:
     if label == "MEDICATION":
         drug, _, drug_class = ent_id.partition("|")
         return {"value": drug, "role": drug_class or drug}
+    if label == "NUTRIENT":
+        # only the nutrients the assistant answers about; the others give doses roles only
+        nutrient = known_nutrient(ent_id)
+        return {"value": nutrient} if nutrient else None
     return {"value": ent_id.partition(":")[0]} if ent_id else None
 
 

@@ -313,7 +313,8 @@ def word_patterns(tokenize: Tokenize) -> tuple[list[Pattern], list[str]]:
     patterns += age_patterns()
     patterns += _phrases("SEX", sexes)
     patterns += _table_phrases("LIFE_STAGE", vocab_person.LIFE_STAGE_PHRASES)
-    patterns += _table_phrases("NUTRIENT", vocab.NUTRIENT_WORDS)
+    patterns += _table_phrases("NUTRIENT", vocab_core.nutrient_surfaces())
+    patterns += _table_phrases("NUTRIENT", vocab.OTHER_NUTRIENT_WORDS)
     patterns += _phrases("SUPPLEMENT_FORM", supplements)
     patterns += _phrases(
         "MEDICATION", {s: f"{drug}|{cls}" for s, (drug, cls) in medications.items()}
@@ -347,7 +348,8 @@ def _foods_sharing_words(word_patterns: list[Pattern]) -> list[Pattern]:
     return [
         p
         for p in foods
-        if len(p["pattern"].split()) > 1 and words.intersection(p["pattern"].split())
+        if len(p["pattern"].split()) > 1
+        and words.intersection(p["pattern"].replace("-", " ").split())
     ]
 
 

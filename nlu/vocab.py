@@ -68,12 +68,10 @@ AMBIGUOUS_UNIT_WORDS: tuple[str, ...] = (
 
 # --- nutrients named with a dose ("1200 mg calcium") -------------------------------------
 
-#: Nutrient words used only to give a dose its role. The domain lists the roles.
-NUTRIENT_WORDS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "calcium": (("calcium",), ("ca",), ("calcium", "carbonate"), ("calcium", "citrate")),
-    # "mg" after a dose is magnesium ("400mg Mg"); the unit "mg" wins inside "400 mg"
-    "magnesium": (("magnesium",), ("mag",), ("mg",), ("magnesium", "supplement")),
-    "vitamin_d": (("vitamin", "d"), ("vitamin", "d3"), ("vit", "d"), ("d3",), ("vitamin", "d.")),
+#: Other nutrient words, used only to give a dose its role ("500 mg zinc"); never an entity
+#: of their own. The nutrients the assistant answers about (magnesium, calcium, vitamin D)
+#: come from the core's table (``vocab_core.nutrient_surfaces``).
+OTHER_NUTRIENT_WORDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "vitamin_k": (("vitamin", "k"), ("vitamin", "k2"), ("k2",)),
     "zinc": (("zinc",),),
     "potassium": (("potassium",),),

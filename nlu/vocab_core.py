@@ -10,6 +10,7 @@ from __future__ import annotations
 from nlu.vocab import NUMBER_WORDS_EXCLUDED
 from nutrition.foods import food_surface_forms, whole_item_foods
 from nutrition.medications import medication_surface_forms
+from nutrition.nutrients import nutrient_surfaces as core_nutrient_surfaces
 from nutrition.quantities import NUMBER_WORDS
 from nutrition.supplements import supplement_surface_forms
 from nutrition.units import UNIT_SYNONYMS
@@ -48,3 +49,8 @@ def supplement_surfaces() -> dict[str, str]:
 def medication_surfaces() -> dict[str, tuple[str, str]]:
     """Medicine surface -> (drug key, class key) (``nutrition.medications``)."""
     return {surface: tuple(value) for surface, value in medication_surface_forms().items()}
+
+
+def nutrient_surfaces() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Nutrient key -> word sequences naming it (``nutrition.nutrients``)."""
+    return core_nutrient_surfaces()

@@ -94,6 +94,11 @@ AGE_OF_WORDS: tuple[str, ...] = (
     "women",
     "men",
     "ladies",
+    # "how much vitamin D for someone of 80?"
+    "someone",
+    "somebody",
+    "person",
+    "adult",
 )
 
 #: "sex: F", "gender - m": a one-letter answer after a sex label.

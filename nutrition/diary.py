@@ -15,6 +15,7 @@ from .errors import InvalidAmount, NutritionError
 from .foods import NUTRIENTS, PortionMagnesium, magnesium_in_portion
 from .intake import daily_value_mg, recommended_intake
 from .portions import default_grams
+from .ratio import calcium_to_magnesium
 
 DiaryItem = str | Mapping[str, Any] | Sequence[Any]
 
@@ -62,6 +63,9 @@ class DiaryTotal:
     percent_of_target: float
     remaining_mg: float
     suggestions: tuple[GapSuggestion, ...]
+    calcium_mg: float = 0.0  # the calcium of the same foods (mg)
+    # calcium divided by magnesium (None: no magnesium); nutrition/ratio.py
+    calcium_to_magnesium: float | None = None
 
 
 def _parse_item(item: DiaryItem) -> tuple[Any, Any, Any]:
@@ -229,6 +233,7 @@ def diary_total(items: Iterable[DiaryItem], target_mg: float | None = None) -> D
         results.append(magnesium_in_portion(food, amount, unit))
     # exact figures: a reply rounds each once, for reading
     total = sum(result.magnesium_mg for result in results)
+    calcium = sum(result.calcium_mg for result in results)
     remaining = max(0.0, target - total)
     return DiaryTotal(
         total_mg=total,
@@ -238,6 +243,8 @@ def diary_total(items: Iterable[DiaryItem], target_mg: float | None = None) -> D
         percent_of_target=100 * total / target,
         remaining_mg=remaining,
         suggestions=tuple(gap_suggestions(remaining)),
+        calcium_mg=calcium,
+        calcium_to_magnesium=calcium_to_magnesium(calcium, total),
     )
 
 

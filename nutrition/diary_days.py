@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .diary import magnesium_target
 from .errors import InvalidAmount, NutritionError
 from .foods import PortionMagnesium, magnesium_in_portion
+from .ratio import calcium_to_magnesium
 
 Entry = dict[str, Any]
 
@@ -127,6 +128,7 @@ def make_entry(day: date, portion: PortionMagnesium) -> Entry:
         "unit": portion.unit,
         "portion": portion.description,
         "mg": round(portion.magnesium_mg, 1),
+        "ca_mg": round(portion.calcium_mg, 1),
     }
 
 
@@ -206,14 +208,33 @@ class DayTotal:
     target_is_daily_value: bool
     percent_of_target: float
     remaining_mg: float
+    calcium_mg: float = 0.0  # the day's calcium (mg)
+    # calcium divided by magnesium (None: no magnesium logged); nutrition/ratio.py
+    calcium_to_magnesium: float | None = None
+
+
+def entry_calcium_mg(entry: Mapping[str, Any]) -> float:
+    """The calcium of a diary entry: as stored, or worked out again from the food table for
+    an entry stored before calcium was kept (0 when its food is no longer in the table)."""
+    stored = entry.get("ca_mg")
+    if isinstance(stored, int | float) and not isinstance(stored, bool) \
+            and math.isfinite(stored) and stored >= 0:
+        return float(stored)
+    try:
+        return magnesium_in_portion(str(entry["food"]), entry.get("amount"),
+                                    entry.get("unit")).calcium_mg
+    except NutritionError:
+        return 0.0
 
 
 def day_total(diary: Sequence[Mapping[str, Any]], day: date,
               target_mg: float | None = None) -> DayTotal:
-    """The total of ``day`` against ``target_mg`` (the label Daily Value when None)."""
+    """The total of ``day`` against ``target_mg`` (the label Daily Value when None), with
+    the day's calcium and its calcium-to-magnesium ratio."""
     target, is_dv = magnesium_target(target_mg)
     items = on_day(diary, day)
     total = round(sum(float(e["mg"]) for e in items), 1)
+    calcium = round(sum(entry_calcium_mg(e) for e in items), 1)
     return DayTotal(
         day=day,
         items=tuple(items),
@@ -222,6 +243,8 @@ def day_total(diary: Sequence[Mapping[str, Any]], day: date,
         target_is_daily_value=is_dv,
         percent_of_target=round(100 * total / target, 1),
         remaining_mg=round(max(0.0, target - total), 1),
+        calcium_mg=calcium,
+        calcium_to_magnesium=calcium_to_magnesium(calcium, total),
     )
 
 

@@ -13,10 +13,11 @@ first question would.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from .data_files import load
+from .nutrients import DEFAULT_NUTRIENT, known_nutrient
 from .people import SELF, Facts, Subject, words
 
 #: Kinds of answer a follow-up can lean on (the ``last_answer_kind`` slot).
@@ -43,6 +44,8 @@ class LastAnswer:
     shown: tuple[str, ...] = ()  # rich foods: the food keys already shown
     topic: str | None = None  # topic answers: the intent answered
     figure_mg: float | None = None  # the last figure in mg (a food's or a day's total)
+    # the nutrient a food or intake answer was about (None: magnesium, as before)
+    nutrient: str | None = None
 
     @classmethod
     def from_slots(cls, slots: Mapping[str, Any]) -> LastAnswer:
@@ -60,6 +63,7 @@ class LastAnswer:
             shown=tuple(str(k) for k in shown) if isinstance(shown, list | tuple) else (),
             topic=_text(slots.get("last_topic")),
             figure_mg=_float(figure),
+            nutrient=known_nutrient(slots.get("last_nutrient")),
         )
 
 
@@ -84,6 +88,7 @@ class Said:
     facts: Facts = Facts()
     subject: Subject = Subject("none")
     ask: str | None = None  # one of ASKS, or None: "the same again, changed"
+    nutrient: str | None = None  # the nutrient the message names ("and vitamin D?")
 
 
 Kind = Literal["food", "intake", "is_that_a_lot", "source", "more", "clarify"]
@@ -113,6 +118,8 @@ class Resolution:
     facts: Facts = Facts()
     hypothetical: bool = False
     question: str | None = None
+    # the nutrient to answer about: the one the message names, else the last answer's
+    nutrient: str = DEFAULT_NUTRIENT
 
 
 def is_followup_wording(text: str) -> bool:
@@ -147,6 +154,14 @@ def _person(said: Said, last: LastAnswer) -> str | None:
 
 def resolve(said: Said, last: LastAnswer, text: str = "") -> Resolution:
     """What the follow-up asks, resolved against the last answer."""
+    resolution = _resolve(said, last, text)
+    if resolution.kind in ("food", "intake"):
+        nutrient = said.nutrient or last.nutrient or DEFAULT_NUTRIENT
+        return replace(resolution, nutrient=nutrient)
+    return resolution
+
+
+def _resolve(said: Said, last: LastAnswer, text: str) -> Resolution:
     if said.subject.kind == "unresolved":
         return Resolution("clarify", last, question="who")
     person = _person(said, last)
@@ -170,6 +185,13 @@ def resolve(said: Said, last: LastAnswer, text: str = "") -> Resolution:
         return Resolution("food", last, food=last.food, amount=said.amount, unit=said.unit,
                           person=person)
     changes_person = said.subject.kind in ("self", "other") or not said.facts.empty
+    if said.nutrient is not None and not changes_person:
+        # "and vitamin D?": the same food or the same person's needs, for that nutrient
+        if last.kind == "food" and last.food is not None:
+            return Resolution("food", last, food=last.food, amount=last.amount,
+                              unit=last.unit, person=person)
+        if last.kind == "intake":
+            return Resolution("intake", last, person=person)
     if not changes_person or last.kind is None:
         return Resolution("clarify", last, question="what")
     if last.kind == "food" and last.food is not None:

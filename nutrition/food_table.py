@@ -416,6 +416,10 @@ def build_table(
         ),
         "selection_source": " ".join(selection["source"].split()),
         "categories": categories,
+        "not_in_sr28": [
+            {"key": entry["key"], "name": entry["name"], "synonyms": sorted(entry["syn"])}
+            for entry in selection.get("not_in_sr28") or []
+        ],
         "rounding": (
             "per-100 g values as published in SR28 ABBREV.csv (vitamin D null where SR28 "
             "has no value); portion grams as in "

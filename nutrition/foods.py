@@ -281,6 +281,13 @@ def nutrient_in_portion(
     return PortionNutrient(nutrient, figure_unit, _scaled(per_100g, portion.grams), portion)
 
 
+def vitamin_d_iu(portion: PortionMagnesium) -> float | None:
+    """Vitamin D in a portion in IU, from SR28's own IU figure per 100 g (SR28 lists IU
+    beside mcg, each rounded on its own); ``None`` where SR28 has no vitamin D figure."""
+    per_100g = _foods()[portion.food].get("vitamin_d_iu_per_100g")
+    return _scaled(per_100g, portion.grams)
+
+
 def resolve_food(food: str | dict[str, Any]) -> dict[str, Any]:
     """The table entry of a food key, entry or mention ("pumkin seeds").
 
@@ -438,3 +445,51 @@ def rich_foods(limit: int = 10, per_category: int | None = None) -> list[RankedF
         if len(chosen) == limit:
             break
     return chosen
+
+
+@dataclass(frozen=True)
+class RankedNutrient:
+    """A food with one nutrient (calcium, vitamin D) per default serving."""
+
+    key: str
+    name: str
+    category: str
+    amount: float
+    unit: str  # "mg" or "mcg"
+    serving: str
+
+
+def richest_in(nutrient: str, category: str | None = None) -> list[RankedNutrient]:
+    """Foods (of one category, or all) ranked by a nutrient per default serving; foods SR28
+    gives no figure for are left out. Raises :class:`NutritionError` for an unknown
+    nutrient or category."""
+    field_name, unit = _nutrient_field(nutrient)
+    if category is not None and category not in food_categories():
+        raise NutritionError(f"'{category}' is not a food category.")
+    ranked = []
+    for info in _foods().values():
+        per_100g = info[field_name]
+        if per_100g is None or (category is not None and info["category"] != category):
+            continue
+        grams, words = default_grams(info)
+        ranked.append(RankedNutrient(info["key"], info["name"], info["category"],
+                                     per_100g * grams / 100, unit, words))
+    ranked.sort(key=lambda item: (-item.amount, item.key))
+    return ranked
+
+
+# ---------------------------------------------------------------- foods SR28 lacks
+
+
+def food_not_in_table(text: object) -> str | None:
+    """The name of a food people ask about that USDA SR28 has no entry for ("oat milk" ->
+    "oat drink (oat milk)"), when ``text`` names one; else ``None``. A reply says so and
+    gives no figure (``not_in_sr28`` in the selection file)."""
+    if not isinstance(text, str):
+        return None
+    words = " ".join(text.lower().replace("-", " ").split()).strip(" ?!.,")
+    for entry in _table().get("not_in_sr28") or []:
+        forms = [entry["key"].replace("_", " "), *entry["synonyms"]]
+        if any(words == form or f" {form} " in f" {words} " for form in forms):
+            return str(entry["name"])
+    return None

@@ -281,6 +281,20 @@ def sex_matters(age_years: float) -> bool:
     return rows is not None and any(row["male"] != row["female"] for row in rows.values())
 
 
+def details_that_matter(nutrient: str, age_years: float) -> tuple[bool, bool]:
+    """For one nutrient's table (``calcium``, ``vitamin_d``, ``magnesium``) at an age:
+    whether its figure differs for females and males, and whether a pregnancy or
+    breastfeeding changes it. ``(False, False)`` for an age outside the tables. Vitamin D
+    has one figure for everyone of an age; calcium differs by sex only at 51-70 years."""
+    if age_problem(age_years) is not None:
+        return False, False
+    row = _band(_table()[nutrient], age_years * 12)
+    by_sex = "male" in row and row["male"] != row["female"]
+    by_stage = any(stage in row and row[stage] != row.get("female")
+                   for stage in ("pregnancy", "lactation"))
+    return by_sex, by_stage
+
+
 def pregnancy_figures_exist(age_years: float) -> bool:
     """True when the tables have pregnancy and breastfeeding figures for this age."""
     rows = _rows_at(age_years)

@@ -22,12 +22,14 @@ from .intake import (
     RecommendedIntake,
     adult_supplement_ul_mg,
     age_problem,
+    details_that_matter,
     pregnancy_accepted,
     pregnancy_figures_exist,
     recommended_intake,
     sex_matters,
     supplement_ul_mg,
 )
+from .nutrients import DEFAULT_NUTRIENT
 
 FIELDS = ("age", "sex", "life_stage")
 SEXES = ("female", "male")
@@ -83,6 +85,42 @@ class Profile:
         ):
             needed.append("life_stage")
         return needed
+
+    def needs_for(self, nutrient: str) -> list[str]:
+        """The fields still needed for the figures of one nutrient: magnesium's answer
+        shows calcium and vitamin D too (:meth:`needs`); a calcium or vitamin D answer needs
+        sex or pregnancy only where that nutrient's own table differs by them."""
+        if nutrient == DEFAULT_NUTRIENT:
+            return self.needs()
+        if self.age is None:
+            return ["age"]
+        by_sex, by_stage = details_that_matter(nutrient, self.age)
+        needed = []
+        if self.sex is None and by_sex:
+            needed.append("sex")
+        if (self.life_stage is None and by_stage and self.sex in (None, "female")
+                and pregnancy_figures_exist(self.age)
+                and (self.sex == "female" or "sex" in needed)):
+            needed.append("life_stage")
+        return needed
+
+    def intake_for(self, nutrient: str) -> RecommendedIntake | None:
+        """The reference intakes to answer about one nutrient, ``None`` while details it
+        needs are missing. Where that nutrient's table does not differ by sex and the sex
+        is not known, the female row stands in: its figures of that nutrient are the ones
+        for everyone (the magnesium figures of such a result must not be shown)."""
+        if nutrient == DEFAULT_NUTRIENT:
+            return self.intake()
+        if self.age is None or self.needs_for(nutrient):
+            return None
+        if (self.pregnant or self.lactating) and not pregnancy_accepted(self.age):
+            return None
+        try:
+            return recommended_intake(
+                age_years=self.age, sex=self.sex or "female", pregnant=self.pregnant,
+                lactating=self.lactating)
+        except InvalidProfile:  # pragma: no cover - every case is ruled out above
+            return None
 
     @property
     def complete(self) -> bool:

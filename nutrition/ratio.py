@@ -58,6 +58,14 @@ class RatioAdvice:
     one_to_one_above_rda: bool = False  # the same for the 1:1 amount
 
 
+def calcium_to_magnesium(calcium_mg: float, magnesium_mg: float) -> float | None:
+    """Calcium divided by magnesium (``None`` when there is no magnesium to divide by), to
+    two decimals. A ratio only: whether it is "right" is an opinion (module docstring)."""
+    if magnesium_mg <= 0:
+        return None
+    return round(calcium_mg / magnesium_mg, 2)
+
+
 def _optional_amount(value: object, name: str) -> float | None:
     return None if value is None else _amount(value, name)
 
@@ -115,8 +123,8 @@ def ratio_advice(
         if magnesium == 0:
             warnings.append("no_magnesium_intake")
         else:
-            ratio = round(calcium / magnesium, 2)
-            if ratio > FAR_ABOVE_RATIO and magnesium < low_bar:
+            ratio = calcium_to_magnesium(calcium, magnesium)
+            if ratio is not None and ratio > FAR_ABOVE_RATIO and magnesium < low_bar:
                 warnings.append("ratio_far_above_2_to_1")
         gap = round(max(0.0, target_2 - magnesium), 1)
     reference = mg_rda if mg_rda is not None else adult_rda_range_mg()[1]

@@ -23,6 +23,7 @@ import unicodedata
 
 #: Mass units and grams per one unit.
 GRAMS_PER_UNIT: dict[str, float] = {
+    "mcg": 0.000001,
     "mg": 0.001,
     "g": 1.0,
     "kg": 1000.0,
@@ -77,8 +78,12 @@ COUNT_UNITS: tuple[str, ...] = (
     "pat",
 )
 
+#: Units of a dose that are no mass: international units (vitamin D; how many micrograms
+#: one IU is depends on the nutrient, see nutrition/nutrients.py).
+DOSE_UNITS: tuple[str, ...] = ("iu",)
+
 CANONICAL_UNITS: tuple[str, ...] = (
-    tuple(GRAMS_PER_UNIT) + tuple(ML_PER_UNIT) + COUNT_UNITS
+    tuple(GRAMS_PER_UNIT) + tuple(ML_PER_UNIT) + COUNT_UNITS + DOSE_UNITS
 )
 
 # --- surface forms ---------------------------------------------------------
@@ -87,6 +92,9 @@ CANONICAL_UNITS: tuple[str, ...] = (
 # Case-sensitive spellings such as "T" (tablespoon) and "t" (teaspoon) are
 # deliberately left out: they are too ambiguous in chat text.
 _SURFACE: dict[str, tuple[str, ...]] = {
+    "mcg": ("mcg", "mcgs", "\u00b5g", "\u03bcg", "ug", "microgram", "micrograms",
+            "microgramme", "microgrammes"),
+    "iu": ("iu", "ius", "i.u.", "international unit", "international units"),
     "mg": ("mg", "mgs", "milligram", "milligrams", "milligramme", "milligrammes"),
     "g": ("g", "gs", "gr", "grs", "gm", "gms", "gram", "grams", "gramme", "grammes"),
     "kg": ("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramme", "kilogrammes"),
@@ -186,7 +194,7 @@ def canonical_unit(text: object) -> str | None:
 
 
 def unit_kind(unit: str) -> str:
-    """Return ``"mass"``, ``"volume"`` or ``"count"`` for a canonical unit.
+    """Return ``"mass"``, ``"volume"``, ``"count"`` or ``"dose"`` for a canonical unit.
 
     Raises ``KeyError`` for names that are not canonical units.
     """
@@ -196,6 +204,8 @@ def unit_kind(unit: str) -> str:
         return "volume"
     if unit in COUNT_UNITS:
         return "count"
+    if unit in DOSE_UNITS:
+        return "dose"
     raise KeyError(unit)
 
 
@@ -207,7 +217,12 @@ def mass_in_mg(amount: float | None, unit: object) -> float | None:
 
 
 def is_mass_unit(unit: str | None) -> bool:
-    """True when ``unit`` is a canonical mass unit (g, mg, kg, oz, lb)."""
+    """True when ``unit`` is a canonical mass unit (mcg, g, mg, kg, oz, lb)."""
     return unit in GRAMS_PER_UNIT
+
+
+def is_dose_unit(unit: str | None) -> bool:
+    """True when ``unit`` can measure a dose of a nutrient: a mass unit or IU."""
+    return unit in GRAMS_PER_UNIT or unit in DOSE_UNITS
 
 

@@ -63,12 +63,14 @@ def test_an_avocado_is_one_whole_avocado():
 @pytest.mark.parametrize("msg", ["a cup of oat milk", "how much magnesium is in oat milk"])
 def test_oat_milk_is_not_answered_for_oats_or_milk(msg):
     said = say(msg, real_entities(msg))
-    assert "couldn't find \"oat milk\" in my food table" in said
+    # SR28 has no oat drink: said plainly, with no near-miss (goat milk, oats) and no figure
+    assert "(SR28) has no entry for oat drink (oat milk)" in said
     assert "mg of magnesium" not in said and "rolled oats" not in said
+    assert "goat" not in said.lower()
 
 
 def test_oat_milk_in_a_diary_is_not_counted():
     msg = "I had a cup of oat milk and an ounce of almonds"
     said = say(msg, real_entities(msg), DIARY, "log_food_diary")
-    assert "\"oat milk\"" in said and "Not counted" in said
+    assert "no entry for oat drink (oat milk)" in said and "Not counted" in said
     assert "rolled oats" not in said and "almonds" in said.lower()

@@ -118,6 +118,14 @@ def sr28_magnesium() -> dict[str, float]:
 
 
 @cache
+def sr28_column(column: str) -> dict[str, float]:
+    """One nutrient column of ABBREV.csv per NDB number (calcium, vitamin D mcg and IU)."""
+    with (SR28_DIR / "ABBREV.csv").open(encoding="utf-8", newline="") as handle:
+        return {r["NDB_No"].strip().zfill(5): float(r[column])
+                for r in csv.DictReader(handle) if r[column].strip()}
+
+
+@cache
 def sr28_weights() -> dict[str, list[tuple[float, str, float]]]:
     weights: dict[str, list[tuple[float, str, float]]] = {}
     text = (SR28_DIR / "WEIGHT.txt").read_text(encoding="latin-1")
@@ -173,6 +181,14 @@ def source_values(case: Case, key: str) -> list[float]:
     if "sr28" in facts and key == "magnesium":
         spec = facts["sr28"]
         return [sr28_magnesium()[spec["ndb"]] * portion_grams(spec) / 100]
+    if "sr28" in facts and key == "calcium":
+        spec = facts["sr28"]
+        return [sr28_column("Calcium_(mg)")[spec["ndb"]] * portion_grams(spec) / 100]
+    if "sr28" in facts and key == "vitamin_d":  # SR28 lists mcg and IU, each rounded
+        spec = facts["sr28"]
+        grams = portion_grams(spec)
+        return [sr28_column(f"Vit_D_{unit}")[spec["ndb"]] * grams / 100
+                for unit in ("\u00b5g", "IU")]
     if "sr28" in facts and key == "portion_grams":
         return [portion_grams(facts["sr28"])]
     if ratio is not None:
@@ -199,6 +215,11 @@ def source_values(case: Case, key: str) -> list[float]:
             return [person_value("magnesium", person) - ratio["magnesium_mg"]]
         if key == "vitamin_d":
             r = row(cal["vitamin_d"], months_of(person))
+            return [r["mcg"], r["iu"]]
+        if key == "calcium_ul":
+            return [row(cal["calcium_ul"], months_of(person))["mg"]]
+        if key == "vitamin_d_ul":
+            r = row(cal["vitamin_d_ul"], months_of(person))
             return [r["mcg"], r["iu"]]
     if key == "supplement_ul":
         return [supplement_ul(person)]

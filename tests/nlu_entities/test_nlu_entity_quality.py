@@ -44,6 +44,7 @@ def test_labels_use_the_project_vocabularies():
     """Every gold value is a real key, so a label cannot silently drift from the data."""
     from nutrition.foods import food_keys
     from nutrition.medications import medication_surface_forms
+    from nutrition.nutrients import nutrient_keys
     from nutrition.supplements import supplement_forms
     from nutrition.units import CANONICAL_UNITS
 
@@ -68,6 +69,8 @@ def test_labels_use_the_project_vocabularies():
                 assert entry[2] in ("years", "months") and value > 0, where
             elif kind == "sex":
                 assert value in ("female", "male"), where
+            elif kind == "nutrient":
+                assert value in nutrient_keys(), where
 
 
 def test_precision_and_recall_reach_the_target(result, capsys):

@@ -65,10 +65,13 @@ def test_message_gets_normalised_entities(graph):
 
 def test_nutrient_dose_role_and_bare_age_answer(graph):
     dose, answer, none = graph("calcium 1,200mg and 400 mg magnesium", "62", "hello there")
-    assert [(e["value"], e["unit"], e["role"]) for e in dose.get("entities")] == [
+    assert [(e["value"], e["unit"], e["role"]) for e in dose.get("entities")
+            if e["entity"] == "amount"] == [
         (1200.0, "mg", "calcium"),
         (400.0, "mg", "magnesium"),
     ]
+    assert [e["value"] for e in dose.get("entities") if e["entity"] == "nutrient"] == [
+        "calcium", "magnesium"]
     assert [(e["entity"], e["value"]) for e in answer.get("entities")] == [("age", 62.0)]
     assert none.get("entities", []) == []
 

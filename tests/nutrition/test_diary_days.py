@@ -74,7 +74,8 @@ def test_add_keeps_the_magnesium_worked_out_and_returns_a_new_list():
     assert diary == []
     assert after == [{"date": "2026-11-30", "food": "banana", "name": banana.food_name,
                       "amount": banana.amount, "unit": banana.unit,
-                      "portion": banana.description, "mg": round(banana.magnesium_mg, 1)}]
+                      "portion": banana.description, "mg": round(banana.magnesium_mg, 1),
+                      "ca_mg": round(banana.calcium_mg, 1)}]
     json.dumps(after)  # the slot must hold it as JSON
 
 

@@ -39,7 +39,7 @@ def test_canonical_unit_returns_none_for_junk(junk):
 def test_every_synonym_maps_to_a_known_canonical_unit():
     for surface, canonical in UNIT_SYNONYMS.items():
         assert surface == surface.lower()
-        assert unit_kind(canonical) in {"mass", "volume", "count"}
+        assert unit_kind(canonical) in {"mass", "volume", "count", "dose"}
 
 
 def test_conversion_factors_are_the_legal_definitions():
