@@ -20,6 +20,7 @@ ENTITY_TYPES = (
     "life_stage",
     "supplement_form",
     "medication",
+    "diet",
 )
 
 # An entity's identity for scoring: type, normalised value and its qualifier (the unit of

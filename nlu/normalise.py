@@ -61,6 +61,7 @@ ENTITY_NAMES = {
     "LIFE_STAGE": "life_stage",
     "SUPPLEMENT_FORM": "supplement_form",
     "MEDICATION": "medication",
+    "DIET": "diet",
 }
 
 #: Tokens allowed between a dose and the nutrient after it ("100 mg of elemental magnesium").

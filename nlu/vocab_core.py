@@ -8,6 +8,7 @@ the adapters only read them.
 from __future__ import annotations
 
 from nlu.vocab import NUMBER_WORDS_EXCLUDED
+from nutrition.diet import diet_surface_forms
 from nutrition.foods import food_surface_forms, whole_item_foods
 from nutrition.medications import medication_surface_forms
 from nutrition.quantities import NUMBER_WORDS
@@ -48,3 +49,8 @@ def supplement_surfaces() -> dict[str, str]:
 def medication_surfaces() -> dict[str, tuple[str, str]]:
     """Medicine surface -> (drug key, class key) (``nutrition.medications``)."""
     return {surface: tuple(value) for surface, value in medication_surface_forms().items()}
+
+
+def diet_surfaces() -> dict[str, str]:
+    """Diet phrase -> restriction, avoided category or "dislike" (``nutrition.diet``)."""
+    return dict(diet_surface_forms())
