@@ -44,6 +44,9 @@ CAUTION_SLOT = "medical_caution"
 PEOPLE_SLOT = "people"
 CURRENT_PERSON_SLOT = "current_person"
 DIARY_SLOT = "food_diary"
+# The diet the user keeps (nutrition/diet.py diet_value) and the last menu's variant.
+DIET_SLOT = "diet"
+MENU_VARIANT_SLOT = "menu_variant"
 
 
 def message_facts(entities: list[ents.Entity]) -> Facts:
@@ -110,6 +113,8 @@ class Turn:
     diary: Any = None  # the ``food_diary`` slot, as stored (nutrition/diary_days.py reads it)
     timezone: Any = None  # the message's ``metadata.timezone`` (the widget's IANA zone name)
     sent_at: float | None = None  # when the message arrived (seconds since the epoch)
+    diet: Any = None  # the ``diet`` slot, as stored (nutrition/diet.py reads it)
+    menu_variant: Any = None  # the ``menu_variant`` slot: which menu was shown last
 
     @classmethod
     def read(cls, tracker: Tracker) -> Turn:
@@ -149,6 +154,8 @@ class Turn:
             diary=tracker.get_slot(DIARY_SLOT),
             timezone=_metadata(tracker).get("timezone"),
             sent_at=_sent_at(tracker),
+            diet=tracker.get_slot(DIET_SLOT),
+            menu_variant=tracker.get_slot(MENU_VARIANT_SLOT),
         )
 
     @property

@@ -35,6 +35,7 @@ from nutrition.foods import (
     rich_foods,
 )
 from nutrition.intake import RecommendedIntake, adult_rda_range_mg
+from nutrition.inverse import asks_amount_for_target
 from nutrition.portions import quantity_words
 
 Part = tuple[str, dict[str, Any]]
@@ -187,6 +188,11 @@ class ActionFoodMagnesium(TurnAction):
         return "action_food_magnesium"
 
     def answer(self, turn: Turn, domain: DomainDict) -> Answer:
+        if asks_amount_for_target(turn.text) and ents.mass_amounts(turn.entities):
+            # "how many cashews give me 150 mg?": how much gives the amount, not what it holds
+            from actions.planning import ActionAmountForTarget
+
+            return ActionAmountForTarget().answer(turn, domain)
         foods = FoodsSaid.read(turn)
         if len(foods.found) + len(foods.missed) > 1:
             return diary_answer(turn, foods, domain)

@@ -126,6 +126,8 @@ _RESTRICTION_WORDS: dict[str, tuple[str, ...]] = {
                     "coeliac disease", "gluten intolerant", "gluten intolerance",
                     "no gluten", "allergic to gluten", "allergic to wheat", "wheat allergy"),
     "meat_poultry": ("no meat", "pescatarian", "pescetarian"),
+    "no_fortified": ("no fortified foods", "nothing fortified", "no fortified food",
+                     "without fortified foods", "unfortified foods only"),
 }
 #: What a person avoids by name ("I don't eat dairy"): the words for it, and the restriction
 #: or category it stands for.
