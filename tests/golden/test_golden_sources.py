@@ -118,6 +118,13 @@ def sr28_magnesium() -> dict[str, float]:
 
 
 @cache
+def sr28_calcium() -> dict[str, float]:
+    with (SR28_DIR / "ABBREV.csv").open(encoding="utf-8", newline="") as handle:
+        return {r["NDB_No"].strip().zfill(5): float(r["Calcium_(mg)"])
+                for r in csv.DictReader(handle) if r["Calcium_(mg)"].strip()}
+
+
+@cache
 def sr28_weights() -> dict[str, list[tuple[float, str, float]]]:
     weights: dict[str, list[tuple[float, str, float]]] = {}
     text = (SR28_DIR / "WEIGHT.txt").read_text(encoding="latin-1")
@@ -173,6 +180,9 @@ def source_values(case: Case, key: str) -> list[float]:
     if "sr28" in facts and key == "magnesium":
         spec = facts["sr28"]
         return [sr28_magnesium()[spec["ndb"]] * portion_grams(spec) / 100]
+    if "sr28" in facts and key == "calcium":
+        spec = facts["sr28"]
+        return [sr28_calcium()[spec["ndb"]] * portion_grams(spec) / 100]
     if "sr28" in facts and key == "portion_grams":
         return [portion_grams(facts["sr28"])]
     if ratio is not None:
@@ -187,7 +197,8 @@ def source_values(case: Case, key: str) -> list[float]:
     if dose is not None:
         fraction = elemental_fraction(dose["form"], dose.get("hydrate"))
         by_dose = {"elemental_magnesium": [dose.get("compound_mg", 0) * fraction],
-                   "share": [100 * fraction], "compound": [dose.get("compound_mg")]}
+                   "share": [100 * fraction], "compound": [dose.get("compound_mg")],
+                   "compound_for": [dose.get("elemental_mg", 0) / fraction]}
         if key in by_dose:
             return by_dose[key]
     if person is not None:
