@@ -22,6 +22,7 @@ from rasa_sdk.types import DomainDict
 from actions import diary as diary_actions
 from actions import entities as ents
 from actions.base import DIET_SLOT, MENU_VARIANT_SLOT, Answer, Chart, Turn, TurnAction
+from actions.followups import ActionFollowup
 from actions.foods import FoodsSaid, diary_chart, food_name, unknown_food_parts
 from actions.people import last_answer_events, person_ref
 from actions.replies import Reply, mg, number, quote, render
@@ -363,6 +364,9 @@ class ActionAnotherMenu(TurnAction):
         return "action_another_menu"
 
     def answer(self, turn: Turn, domain: DomainDict) -> Answer:
+        if turn.last.kind in ("food", "rich_foods", "diary"):
+            # "another one" after a list of foods: more foods like those
+            return ActionFollowup().answer(replace(turn, intent="ask_more_like_that"), domain)
         if turn.last.kind != "menu" or not isinstance(turn.menu_variant, int | float):
             return Answer(Reply().add("utter_menu_none_before"))
         variant = (int(turn.menu_variant) + 1) % (MAX_VARIANT + 1)

@@ -400,3 +400,25 @@ def test_the_diet_is_listed_and_forgotten_with_the_profile():
     assert "your diet: no nuts" in listed
     _, events, _ = ask(ActionForgetProfile(), "start over", "forget_profile", slots=slots)
     assert slot_events(events)["diet"] is None
+
+
+def test_another_one_after_a_list_of_foods_gives_more_foods():
+    from actions.foods import ActionRichFoods
+
+    said, events, _ = ask(ActionRichFoods(), "which nuts have the most magnesium",
+                          "ask_rich_foods", slots=WOMAN_70)
+    kept = {**WOMAN_70, **slot_events(events)}
+    more, _, _ = ask(ActionAnotherMenu(), "another one", "ask_another_menu", slots=kept)
+    assert more and more != render(DOMAIN, "utter_menu_none_before")
+    assert "Breakfast:" not in more
+
+
+def test_any_others_after_a_menu_gives_another_menu():
+    from actions.followups import ActionFollowup
+
+    kept = {**WOMAN_70, "last_answer_kind": "menu", "menu_variant": 0}
+    said, events, _ = ask(ActionFollowup(), "any others?", "ask_more_like_that", slots=kept)
+    for meal in menu_for(WOMAN_70, variant=1).meals:
+        for item in meal.items:
+            assert f"{item.portion} {item.name}" in said
+    assert slot_events(events)["menu_variant"] == 1
