@@ -41,7 +41,7 @@ from nutrition.inverse import (
     compound_for_elemental,
     food_amount_for,
 )
-from nutrition.menu import DayMenu, MenuInfeasible, MenuRequest, plan_day
+from nutrition.menu import MAX_VARIANT, DayMenu, MenuInfeasible, MenuRequest, plan_day
 from nutrition.people import SELF, Subject
 from nutrition.portions import default_grams
 from nutrition.supplements import elemental_magnesium, form_info, supplement_forms
@@ -50,8 +50,6 @@ Part = tuple[str, dict[str, Any]]
 
 #: Nutrients an amount of food can be worked out for.
 TARGET_NUTRIENTS = ("magnesium", "calcium")
-#: The highest menu variant (nutrition.menu accepts 0..20); "another one" wraps round.
-MAX_VARIANT = 20
 # A food right after one of these words is one the person avoids ("no tofu").
 _NO_BEFORE = re.compile(r"\b(?:no|not|without|except)\s+$", re.IGNORECASE)
 
