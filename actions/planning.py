@@ -26,7 +26,13 @@ from actions.followups import ActionFollowup
 from actions.foods import FoodsSaid, diary_chart, food_name, unknown_food_parts
 from actions.people import last_answer_events, person_ref
 from actions.replies import Reply, mg, number, quote, render
-from actions.supplements import dose_mg, form_note_parts, same_form_words, ul_check_parts
+from actions.supplements import (
+    ActionCalciumRatio,
+    dose_mg,
+    form_note_parts,
+    same_form_words,
+    ul_check_parts,
+)
 from nutrition import diary_days as days
 from nutrition.diary import GapPlan, close_gap_for_person
 from nutrition.diet import DISLIKE, Diet, combine, diet_from_slot, diet_from_values, diet_value
@@ -37,6 +43,7 @@ from nutrition.inverse import (
     AboveSupplementLimit,
     NutrientAbsent,
     UnrealisticAmount,
+    asks_amount_for_target,
     beyond_need,
     compound_for_elemental,
     food_amount_for,
@@ -163,6 +170,10 @@ class ActionAmountForTarget(TurnAction):
         forms = ents.of_type(turn.entities, "supplement_form")
         foods = FoodsSaid.read(turn)
         mentions = foods.found + foods.missed
+        if (ents.dose(turn.entities, "calcium") is not None and not forms and not foods.found
+                and not asks_amount_for_target(turn.text)):
+            # "I give my son 1000 mg of calcium, how much magnesium should he take?"
+            return ActionCalciumRatio().answer(turn, domain)
         if forms and not foods.found:
             return self._compound(turn, domain, reply, forms[0], target)
         nutrient = target_nutrient(turn)

@@ -422,3 +422,13 @@ def test_any_others_after_a_menu_gives_another_menu():
         for item in meal.items:
             assert f"{item.portion} {item.name}" in said
     assert slot_events(events)["menu_variant"] == 1
+
+
+def test_a_calcium_dose_with_a_magnesium_question_gets_the_ratio_answer():
+    from actions.supplements import ActionCalciumRatio
+
+    text = "I give my son 1000 mg of calcium, how much magnesium should he take?"
+    slots = {"people": {"son": {"age": 6.0, "sex": "male"}}}
+    said, _, _ = ask(ActionAmountForTarget(), text, "ask_amount_for_target", slots=slots)
+    ratio, _, _ = ask(ActionCalciumRatio(), text, "ask_calcium_ratio", slots=slots)
+    assert said == ratio and "Which food" not in said
