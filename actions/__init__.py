@@ -10,6 +10,9 @@ One module per family of answers, each a thin adapter to the nutrition core:
 * :mod:`actions.supplements` ``action_calcium_ratio``, ``action_supplement_elemental``;
 * :mod:`actions.topics`      ``action_explain_topic`` (knowledge answers);
 * :mod:`actions.followups`   ``action_followup`` (follow-ups on the last answer);
+* :mod:`actions.planning`    ``action_amount_for_target``, ``action_close_gap``,
+  ``action_day_menu``, ``action_another_menu``, ``action_inform_diet`` (inverse questions,
+  foods for a gap, a day's menu, the diet kept);
 * :mod:`actions.privacy`     ``action_list_stored_data``, ``action_forget_profile``,
   ``action_delete_my_data`` (people's data).
 
@@ -19,8 +22,19 @@ slots that keep the last answer), :mod:`actions.entities` (reading the extractor
 entities). Importing the package imports every module with actions, so each is registered.
 """
 
-from actions import diary, followups, foods, intake, privacy, supplements, topics, validation
+from actions import (
+    diary,
+    followups,
+    foods,
+    intake,
+    planning,
+    privacy,
+    supplements,
+    topics,
+    validation,
+)
 
 __all__ = [
-    "diary", "followups", "foods", "intake", "privacy", "supplements", "topics", "validation",
+    "diary", "followups", "foods", "intake", "planning", "privacy", "supplements", "topics",
+    "validation",
 ]

@@ -47,6 +47,9 @@ CURRENT_PERSON_SLOT = "current_person"
 DIARY_SLOT = "food_diary"
 # the nutrient a needs question named, kept while the profile form asks (domain/core.yml)
 ASKED_NUTRIENT_SLOT = "asked_nutrient"
+# The diet the user keeps (nutrition/diet.py diet_value) and the last menu's variant.
+DIET_SLOT = "diet"
+MENU_VARIANT_SLOT = "menu_variant"
 
 
 def message_facts(entities: list[ents.Entity]) -> Facts:
@@ -114,6 +117,8 @@ class Turn:
     timezone: Any = None  # the message's ``metadata.timezone`` (the widget's IANA zone name)
     sent_at: float | None = None  # when the message arrived (seconds since the epoch)
     asked_nutrient: str | None = None  # the ``asked_nutrient`` slot
+    diet: Any = None  # the ``diet`` slot, as stored (nutrition/diet.py reads it)
+    menu_variant: Any = None  # the ``menu_variant`` slot: which menu was shown last
 
     @classmethod
     def read(cls, tracker: Tracker) -> Turn:
@@ -154,6 +159,8 @@ class Turn:
             timezone=_metadata(tracker).get("timezone"),
             sent_at=_sent_at(tracker),
             asked_nutrient=known_nutrient(tracker.get_slot(ASKED_NUTRIENT_SLOT)),
+            diet=tracker.get_slot(DIET_SLOT),
+            menu_variant=tracker.get_slot(MENU_VARIANT_SLOT),
         )
 
     @cached_property

@@ -80,6 +80,11 @@ class ActionFollowup(TurnAction):
 
     def answer(self, turn: Turn, domain: DomainDict) -> Answer:
         said = said_in(turn)
+        if said.ask == "more" and turn.last.kind == "menu":
+            # "any others?" after a day's menu: another menu
+            from actions.planning import ActionAnotherMenu
+
+            return ActionAnotherMenu().answer(turn, domain)
         resolution = resolve(said, turn.last, turn.text)
         if resolution.kind == "clarify":
             if resolution.question == "who":

@@ -38,6 +38,7 @@ from nutrition.foods import (
     vitamin_d_iu,
 )
 from nutrition.intake import RecommendedIntake, adult_rda_range_mg
+from nutrition.inverse import asks_amount_for_target
 from nutrition.nutrients import DEFAULT_NUTRIENT
 from nutrition.portions import quantity_words
 
@@ -196,6 +197,11 @@ class ActionFoodMagnesium(TurnAction):
         return "action_food_magnesium"
 
     def answer(self, turn: Turn, domain: DomainDict) -> Answer:
+        if asks_amount_for_target(turn.text) and ents.mass_amounts(turn.entities):
+            # "how many cashews give me 150 mg?": how much gives the amount, not what it holds
+            from actions.planning import ActionAmountForTarget
+
+            return ActionAmountForTarget().answer(turn, domain)
         foods = FoodsSaid.read(turn)
         if len(foods.found) + len(foods.missed) > 1:
             return diary_answer(turn, foods, domain)

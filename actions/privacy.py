@@ -15,23 +15,34 @@ from __future__ import annotations
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.types import DomainDict
 
-from actions.base import CAUTION_SLOT, DIARY_SLOT, Answer, Turn, TurnAction
+from actions.base import (
+    CAUTION_SLOT,
+    DIARY_SLOT,
+    DIET_SLOT,
+    MENU_VARIANT_SLOT,
+    Answer,
+    Turn,
+    TurnAction,
+)
 from actions.people import FOLLOWUP_SLOTS, person_ref
+from actions.planning import diet_words
 from actions.replies import Reply, number
 from common.privacy import DELETE_CONVERSATION_SLOT
 from nutrition.diary_days import KEEP_DAYS, entries
+from nutrition.diet import diet_from_slot
 from nutrition.profile import FIELDS, LIFE_STAGES, NOT_STATED, SEXES
 
 # Profile slots, the kept caution, other people asked about, what the last answer was
-# about and the food diary: what "start over" clears.
-PERSONAL_SLOTS = (*FIELDS, CAUTION_SLOT, *FOLLOWUP_SLOTS, DIARY_SLOT)
+# about, the food diary and the diet: what "start over" clears.
+PERSONAL_SLOTS = (*FIELDS, CAUTION_SLOT, *FOLLOWUP_SLOTS, DIARY_SLOT, DIET_SLOT,
+                  MENU_VARIANT_SLOT)
 
 
 def _stored(turn: Turn) -> bool:
     profile = turn.own_profile
     return any(v is not None for v in (profile.age, profile.sex, profile.life_stage)) \
         or turn.kept_caution is not None or bool(turn.stored_people) \
-        or bool(entries(turn.diary))
+        or bool(entries(turn.diary)) or bool(diet_words({}, diet_from_slot(turn.diet)))
 
 
 class ActionListStoredData(TurnAction):
@@ -70,6 +81,9 @@ class ActionListStoredData(TurnAction):
         diary = entries(turn.diary)
         if diary:
             reply.add("utter_stored_diary", count=len(diary), keep_days=KEEP_DAYS)
+        diet = diet_words(domain, diet_from_slot(turn.diet))
+        if diet:
+            reply.add("utter_stored_diet", diet=diet)
         reply.add("utter_stored_conversation")
         return Answer(reply)
 

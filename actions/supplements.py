@@ -21,6 +21,7 @@ from actions.people import person_ref
 from actions.replies import Reply, mg, number, quote
 from nutrition.errors import InvalidAmount, UnknownSupplementForm
 from nutrition.intake import RecommendedIntake, adult_rda_range_mg
+from nutrition.inverse import asks_amount_for_target
 from nutrition.ratio import RatioAdvice, ratio_advice
 from nutrition.supplements import (
     ElementalMagnesium,
@@ -181,6 +182,12 @@ class ActionSupplementElemental(TurnAction):
         return "action_supplement_elemental"
 
     def answer(self, turn: Turn, domain: DomainDict) -> Answer:
+        if asks_amount_for_target(turn.text) and ents.mass_amounts(turn.entities):
+            # "how much citrate gives 100 mg of elemental magnesium?": the amount asked for
+            # is the elemental magnesium, not the compound
+            from actions.planning import ActionAmountForTarget
+
+            return ActionAmountForTarget().answer(turn, domain)
         forms = ents.of_type(turn.entities, "supplement_form")
         form = forms[0].get("value") if forms else None
         if not form and ents.of_type(turn.entities, "food"):

@@ -21,6 +21,7 @@ ENTITY_TYPES = (
     "supplement_form",
     "medication",
     "nutrient",
+    "diet",
 )
 
 # An entity's identity for scoring: type, normalised value and its qualifier (the unit of

@@ -68,6 +68,7 @@ ENTITY_NAMES = {
     "SUPPLEMENT_FORM": "supplement_form",
     "MEDICATION": "medication",
     "NUTRIENT": "nutrient",
+    "DIET": "diet",
 }
 
 #: Tokens allowed between a dose and the nutrient after it ("100 mg of elemental magnesium").

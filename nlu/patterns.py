@@ -3,7 +3,7 @@
 Three pattern sets are produced (the first two here):
 
 * **word patterns** for the ``entity_ruler`` (phrase matching on LOWER plus token patterns):
-  SUPPLEMENT_FORM, MEDICATION, SEX, LIFE_STAGE and NUTRIENT names as phrase patterns,
+  SUPPLEMENT_FORM, MEDICATION, SEX, LIFE_STAGE, NUTRIENT and DIET names as phrase patterns,
   BLOCK phrases for known false friends ("nursing home", "oh man"), and token patterns for
   AMOUNT ("half a cup", "1,200 mg", "two slices") and AGE ("54 years old", "aged 54",
   "in my fifties", "8 months old");
@@ -17,7 +17,7 @@ Entity ids carry what the normaliser needs:
 
 * FOOD ``<food key>``; SEX ``female|male``; LIFE_STAGE ``<stage>``;
   SUPPLEMENT_FORM ``<form key>``; MEDICATION ``<drug key>|<class key>``;
-  NUTRIENT ``<nutrient>``; BLOCK ``block``;
+  NUTRIENT ``<nutrient>``; DIET ``<restriction>|<category>|dislike``; BLOCK ``block``;
 * AMOUNT ``<roles>`` and AGE ``<kind>:<roles>`` where ``roles`` has one letter per token:
   ``N`` number, ``U`` unit, ``S`` size word ignored before a unit, ``W`` other word in the
   entity, ``M`` decade modifier (early/mid/late), ``D`` decade; context patterns also use
@@ -315,6 +315,7 @@ def word_patterns(tokenize: Tokenize) -> tuple[list[Pattern], list[str]]:
     patterns += _table_phrases("LIFE_STAGE", vocab_person.LIFE_STAGE_PHRASES)
     patterns += _table_phrases("NUTRIENT", vocab_core.nutrient_surfaces())
     patterns += _table_phrases("NUTRIENT", vocab.OTHER_NUTRIENT_WORDS)
+    patterns += _phrases("DIET", vocab_core.diet_surfaces())
     patterns += _phrases("SUPPLEMENT_FORM", supplements)
     patterns += _phrases(
         "MEDICATION", {s: f"{drug}|{cls}" for s, (drug, cls) in medications.items()}

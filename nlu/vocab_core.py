@@ -8,6 +8,7 @@ the adapters only read them.
 from __future__ import annotations
 
 from nlu.vocab import NUMBER_WORDS_EXCLUDED
+from nutrition.diet import diet_surface_forms
 from nutrition.foods import food_surface_forms, whole_item_foods
 from nutrition.medications import medication_surface_forms
 from nutrition.nutrients import nutrient_surfaces as core_nutrient_surfaces
@@ -54,3 +55,6 @@ def medication_surfaces() -> dict[str, tuple[str, str]]:
 def nutrient_surfaces() -> dict[str, tuple[tuple[str, ...], ...]]:
     """Nutrient key -> word sequences naming it (``nutrition.nutrients``)."""
     return core_nutrient_surfaces()
+def diet_surfaces() -> dict[str, str]:
+    """Diet phrase -> restriction, avoided category or "dislike" (``nutrition.diet``)."""
+    return dict(diet_surface_forms())

@@ -21,7 +21,8 @@ from .nutrients import DEFAULT_NUTRIENT, known_nutrient
 from .people import SELF, Facts, Subject, words
 
 #: Kinds of answer a follow-up can lean on (the ``last_answer_kind`` slot).
-ANSWER_KINDS = ("food", "intake", "rich_foods", "diary", "ratio", "supplement", "topic")
+ANSWER_KINDS = ("food", "intake", "rich_foods", "diary", "ratio", "supplement", "topic", "menu",
+                "gap")
 #: What a follow-up asks for besides "the same again, changed".
 ASKS = ("is_that_a_lot", "source", "more")
 # Opening words of a message that leans on the one before ("and spinach?").

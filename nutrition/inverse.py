@@ -6,6 +6,10 @@
   ("about 1 oz (28 g, 22 almonds)"). A target that would take more than
   ``max_servings_inverse`` default servings (``data/planning_limits.yml``) is
   refused with :class:`UnrealisticAmount`, never answered with kilograms.
+* :func:`beyond_need` - a daily amount asked for that is more than anyone needs
+  (``implausible_target_factor`` times the person's RDA/AI, ``data/planning_limits.yml``);
+* :func:`asks_amount_for_target` - whether a message asks how much gives an amount
+  ("how much citrate gives 100 mg?"), not what an amount holds.
 * :func:`compound_for_elemental` - how many milligrams of a supplement compound
   hold an amount of elemental magnesium (the reverse of
   :func:`supplements.elemental_magnesium`). An amount above the supplemental
@@ -316,3 +320,26 @@ def compound_for_elemental(
         source=supplement_source(),
     )
 
+
+
+def beyond_need(target_mg: float, need_mg: float) -> bool:
+    """True when ``target_mg`` a day is more than ``implausible_target_factor`` times the
+    person's RDA/AI ``need_mg`` ("10,000 mg of magnesium from food")."""
+    factor = float(load("planning_limits.yml")["implausible_target_factor"])
+    return target_mg > factor * need_mg
+
+
+# "gives 100 mg", "give me 150 mg", "to get 300 mg", "for 100 mg", "for 1.5 g"
+_FOR_AMOUNT = re.compile(
+    r"\b(?:gives?|giving|provides?|would give|to get|to reach|get me|for)\s+"
+    r"(?:me\s+|you\s+|us\s+|about\s+|around\s+|roughly\s+)*"
+    r"-?[\d.,]+\s*(?:mg|milligrams?|g|grams?)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_amount_for_target(text: str) -> bool:
+    """True when a message asks how much of something gives an amount ("how many cashews
+    give me 150 mg?", "how much citrate for 100 mg of elemental magnesium?") rather than
+    what an amount holds ("how much magnesium is in 500 mg of citrate?")."""
+    return bool(_FOR_AMOUNT.search(text or ""))

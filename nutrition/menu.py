@@ -50,6 +50,8 @@ from .intake import recommended_intake, table_source
 from .inverse import amount_words
 from .portions import default_grams
 
+#: The highest ``variant`` a request may ask for ("another one" goes round after it).
+MAX_VARIANT = 20
 #: Extra cost of a food that an earlier variant of the request already used
 #: (several servings' worth, so a new food wins unless none fits).
 VARIANT_PENALTY = 4.0
@@ -330,9 +332,9 @@ def _check_request(request: MenuRequest) -> None:
     if (
         isinstance(request.variant, bool)
         or not isinstance(request.variant, int)
-        or not 0 <= request.variant <= 20
+        or not 0 <= request.variant <= MAX_VARIANT
     ):
-        raise InvalidAmount("The menu variant must be a whole number from 0 to 20.")
+        raise InvalidAmount(f"The menu variant must be a whole number from 0 to {MAX_VARIANT}.")
 
 
 def plan_day(request: MenuRequest) -> DayMenu:

@@ -53,7 +53,7 @@ def test_an_unusable_stored_value_is_not_listed():
     assert texts(run(ActionListStoredData(), tracker)[0]) == response("utter_stored_nothing")
 
 
-def test_start_over_clears_the_profile_caution_other_people_and_food_diary_only():
+def test_start_over_clears_the_profile_caution_other_people_food_diary_and_diet_only():
     tracker = make_tracker("start over", "forget_profile", slots={
         "age": 60.0, "sex": "male", "medical_caution": "heart condition",
         "people": {"son": {"age": 15.0, "sex": "male"}}, "last_food": "almonds"})
@@ -61,6 +61,7 @@ def test_start_over_clears_the_profile_caution_other_people_and_food_diary_only(
     assert texts(messages) == response("utter_profile_forgotten")
     assert slot_events(events) == {"age": None, "sex": None, "life_stage": None,
                                    "medical_caution": None, "food_diary": None,
+                                   "diet": None, "menu_variant": None,
                                    **{name: None for name in FOLLOWUP_SLOTS}}
     assert DELETE_CONVERSATION_SLOT not in slot_events(events)
 

@@ -203,7 +203,8 @@ def source_values(case: Case, key: str) -> list[float]:
     if dose is not None:
         fraction = elemental_fraction(dose["form"], dose.get("hydrate"))
         by_dose = {"elemental_magnesium": [dose.get("compound_mg", 0) * fraction],
-                   "share": [100 * fraction], "compound": [dose.get("compound_mg")]}
+                   "share": [100 * fraction], "compound": [dose.get("compound_mg")],
+                   "compound_for": [dose.get("elemental_mg", 0) / fraction]}
         if key in by_dose:
             return by_dose[key]
     if person is not None:

@@ -42,6 +42,7 @@ def test_labelled_set_is_big_and_covers_every_entity_type():
 
 def test_labels_use_the_project_vocabularies():
     """Every gold value is a real key, so a label cannot silently drift from the data."""
+    from nutrition.diet import diet_values
     from nutrition.foods import food_keys
     from nutrition.medications import medication_surface_forms
     from nutrition.nutrients import nutrient_keys
@@ -71,6 +72,8 @@ def test_labels_use_the_project_vocabularies():
                 assert value in ("female", "male"), where
             elif kind == "nutrient":
                 assert value in nutrient_keys(), where
+            elif kind == "diet":
+                assert value in diet_values(), where
 
 
 def test_precision_and_recall_reach_the_target(result, capsys):
