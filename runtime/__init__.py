@@ -26,7 +26,8 @@ runtime/patches.py (target, replacement, why):
                       storage outages in API calls; also where a background job would start;
 - inprocess_actions.py EndpointConfig.request: with ACTIONS_MODULE set, the custom actions
                       run inside the Rasa server through rasa-sdk's executor;
-- speedups.py         RemoteAction._validate_action_result, the processor's DaskGraphRunner,
+- reply_check.py      RemoteAction._validate_action_result (then speedups.py's validator);
+- speedups.py         RemoteAction._action_call_format, the processor's DaskGraphRunner,
                       SpacyNLP.load_model; rule_states.py RulePolicy._prediction_states;
                       tracker_copy.py DialogueStateTracker.copy, .applied_events: the same
                       results, faster (RUNTIME_SPEEDUPS=off leaves these out,
