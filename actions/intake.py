@@ -163,13 +163,7 @@ def intake_answer(
             reply.add("utter_intake_offer_pregnancy")
         else:
             reply.add("utter_person_offer_pregnancy", person=person_ref(domain, person))
-    if intake.pregnant or intake.lactating:
-        reply.add("utter_intake_clinician_pregnancy")
-    elif not profile.sex_matters:
-        reply.add("utter_intake_clinician_child")
-    else:
-        reply.add("utter_intake_clinician")
-    reply.add("utter_intake_source")
+    clinician_and_source(reply, profile, intake, "utter_intake_clinician_child")
 
     kind = intake.magnesium_kind
     items: list[dict[str, Any]] = [
@@ -186,6 +180,19 @@ def intake_answer(
     return Answer(reply, chart=chart, events=last_answer_events(
         "intake", person, figure_mg=intake.magnesium_mg, category=intake.life_stage,
         unit=intake.magnesium_kind, nutrient=DEFAULT_NUTRIENT))
+
+
+def clinician_and_source(
+    reply: Reply, profile: Profile, intake: RecommendedIntake, child_response: str,
+) -> None:
+    """Who to ask (pregnancy, a child, an adult), then the source of the intake table."""
+    if intake.pregnant or intake.lactating:
+        reply.add("utter_intake_clinician_pregnancy")
+    elif not profile.sex_matters:
+        reply.add(child_response)
+    else:
+        reply.add("utter_intake_clinician")
+    reply.add("utter_intake_source")
 
 
 def companion_answer(
@@ -220,13 +227,7 @@ def companion_answer(
         reply.add("utter_need_magnesium_link_general")
     else:
         reply.add("utter_need_magnesium_link", magnesium_mg=mg(intake.magnesium_mg))
-    if intake.pregnant or intake.lactating:
-        reply.add("utter_intake_clinician_pregnancy")
-    elif not profile.sex_matters:
-        reply.add("utter_need_clinician_child")
-    else:
-        reply.add("utter_intake_clinician")
-    reply.add("utter_intake_source")
+    clinician_and_source(reply, profile, intake, "utter_need_clinician_child")
     return Answer(reply, events=last_answer_events(
         "intake", person, figure_mg=figure, category=intake.life_stage, unit=kind,
         nutrient=nutrient))
