@@ -111,15 +111,9 @@ def elemental_fraction(form: str, hydrate: str | None) -> float:
 
 
 @cache
-def sr28_magnesium() -> dict[str, float]:
-    with (SR28_DIR / "ABBREV.csv").open(encoding="utf-8", newline="") as handle:
-        return {r["NDB_No"].strip().zfill(5): float(r["Magnesium_(mg)"])
-                for r in csv.DictReader(handle) if r["Magnesium_(mg)"].strip()}
-
-
-@cache
 def sr28_column(column: str) -> dict[str, float]:
-    """One nutrient column of ABBREV.csv per NDB number (calcium, vitamin D mcg and IU)."""
+    """One nutrient column of ABBREV.csv per NDB number (magnesium, calcium, vitamin D mcg
+    and IU)."""
     with (SR28_DIR / "ABBREV.csv").open(encoding="utf-8", newline="") as handle:
         return {r["NDB_No"].strip().zfill(5): float(r[column])
                 for r in csv.DictReader(handle) if r[column].strip()}
@@ -180,7 +174,7 @@ def source_values(case: Case, key: str) -> list[float]:
     cal = intakes()
     if "sr28" in facts and key == "magnesium":
         spec = facts["sr28"]
-        return [sr28_magnesium()[spec["ndb"]] * portion_grams(spec) / 100]
+        return [sr28_column("Magnesium_(mg)")[spec["ndb"]] * portion_grams(spec) / 100]
     if "sr28" in facts and key == "calcium":
         spec = facts["sr28"]
         return [sr28_column("Calcium_(mg)")[spec["ndb"]] * portion_grams(spec) / 100]
