@@ -21,20 +21,17 @@ from pathlib import Path
 
 from harness.net import free_port, http, log_tail, wait_until_up
 from harness.paths import MODEL, ROOT, VENV_BIN, WEB_DIST
+from harness.run_script import descendants
 
 
 def rss_mb(pid: int) -> float:
     """Resident memory of a process and all its descendants, in MB (Linux /proc)."""
     total = 0
-    pending = [pid]
-    while pending:
-        p = pending.pop()
+    for p in (pid, *descendants(pid)):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
-            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
-            pending.extend(int(c) for c in children)
         except (FileNotFoundError, ProcessLookupError):
             continue
     return total / 1024
@@ -44,14 +41,10 @@ def cpu_s(pid: int) -> float:
     """CPU time (user + system) a process and all its live descendants have used, in
     seconds (Linux /proc; a descendant that has exited is no longer counted)."""
     ticks = 0
-    pending = [pid]
-    while pending:
-        p = pending.pop()
+    for p in (pid, *descendants(pid)):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
             ticks += int(fields[11]) + int(fields[12])  # utime, stime
-            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
-            pending.extend(int(c) for c in children)
         except (FileNotFoundError, ProcessLookupError):
             continue
     return ticks / os.sysconf("SC_CLK_TCK")

@@ -17,6 +17,7 @@ and runtime.lock_store.SQLiteLockStore), and SANIC_WORKERS=2 on both profiles.
 from __future__ import annotations
 
 import json
+import os
 import queue
 import secrets
 import sqlite3
@@ -28,7 +29,7 @@ import pytest
 import socketio
 
 from harness.net import http, start_parallel
-from harness.stack import BotStack
+from harness.stack import BotStack, cpu_s
 from tests.reliability.support import (
     Conversation,
     check_serialised,
@@ -62,8 +63,8 @@ def _worker_pids(stack: BotStack) -> list[int]:
 
 
 def _cpu_ticks(pid: int) -> int:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])  # utime + stime
+    """Clock ticks of CPU a worker has used (a worker has no child processes)."""
+    return round(cpu_s(pid) * os.sysconf("SC_CLK_TCK"))
 
 
 @pytest.fixture(scope="module")
