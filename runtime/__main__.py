@@ -20,7 +20,8 @@ scripts/run.sh, the test harness and deploy/ start the Rasa server this way inst
 - switches Rasa's telemetry off unless RASA_TELEMETRY_ENABLED says otherwise;
 - installs the behaviour-preserving speed-ups of runtime/speedups.py unless
   RUNTIME_SPEEDUPS=off (for measuring them, or as an escape hatch); skops is imported
-  before Rasa either way.
+  before Rasa either way. With them, runtime/lean_imports.py keeps TensorFlow (and Keras,
+  JAX, h5py, matplotlib) out of the process, which the model never uses.
 """
 
 from __future__ import annotations
@@ -176,11 +177,18 @@ def install_runtime(env: Mapping[str, str]) -> None:
     The settings come from `env`; the patches of runtime/patches.py are checked against the
     installed Rasa first, and a mismatch stops here with one line naming the patch."""
     import_skops_first()
+    from runtime.patches import SPEEDUPS
+
+    groups, left_out = patch_groups(env), speedups_left_out(env)
+    if SPEEDUPS in groups and "runtime.lean_imports" not in left_out:
+        from runtime.lean_imports import keep_tensorflow_out
+
+        keep_tensorflow_out()  # before anything imports spaCy or Rasa's policies
     from common.settings import Settings, activate
     from runtime import patches
 
     activate(Settings.from_env(env))
-    patches.install(patch_groups(env), speedups_left_out(env))
+    patches.install(groups, left_out)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

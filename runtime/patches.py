@@ -133,6 +133,12 @@ PATCHES: tuple[Patch, ...] = (
           "(self)", SPEEDUPS,
           uses=("_undo_till_previous_loop_execution", "_first_loop_execution_or_unhappy_path",
                 "_undo_till_previous")),
+    # runtime/lean_imports.py (with its lazy import of rasa.utils.train_utils)
+    Patch("rasa.engine.storage.storage", "ModelMetadata.from_dict",
+          "runtime.lean_imports:metadata_from_dict",
+          "a loaded model's training graph is rebuilt only when read, so the server does not "
+          "import its classes (and TensorFlow through DIETClassifier) (runtime/lean_imports.py)",
+          "(serialized)", SPEEDUPS),
     Patch("rasa.nlu.utils.spacy_utils", "SpacyNLP.load_model",
           "runtime.speedups:_load_spacy_once",
           "both SpacyNLP nodes share one loaded spaCy pipeline",
@@ -255,5 +261,7 @@ def install(groups: tuple[str, ...], leave_out: tuple[str, ...] = ()) -> None:
         replacement = _replacement(patch)
         if isinstance(inspect.getattr_static(owner, name), staticmethod):
             replacement = staticmethod(replacement)
+        elif isinstance(inspect.getattr_static(owner, name), classmethod):
+            replacement = classmethod(replacement)
         _originals[patch.target] = getattr(owner, name)
         setattr(owner, name, replacement)
