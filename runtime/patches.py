@@ -139,6 +139,11 @@ PATCHES: tuple[Patch, ...] = (
           "a loaded model's training graph is rebuilt only when read, so the server does not "
           "import its classes (and TensorFlow through DIETClassifier) (runtime/lean_imports.py)",
           "(serialized)", SPEEDUPS),
+    Patch("rasa.shared.core.events", "Event.resolve_by_type",
+          "runtime.speedups:resolve_event_type",
+          "an event's class found in a kept map of type names instead of by walking every "
+          "event class for each event read (runtime/speedups.py)",
+          "(type_name, default=…)", SPEEDUPS),
     Patch("rasa.nlu.utils.spacy_utils", "SpacyNLP.load_model",
           "runtime.speedups:_load_spacy_once",
           "both SpacyNLP nodes share one loaded spaCy pipeline",
