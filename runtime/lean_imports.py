@@ -5,14 +5,13 @@ yet the Rasa server imported TensorFlow at start, and with it Keras, JAX, h5py, 
 and more: about 5,000 modules and a few hundred MB of resident memory that no turn ever
 used. Three paths brought it in:
 
-0. spaCy's machine-learning library, thinc, tries ``import tensorflow`` (and h5py) in
+1. spaCy's machine-learning library, thinc, tries ``import tensorflow`` (and h5py) in
    ``thinc.compat`` to offer its TensorFlow wrapper layers. The project's spaCy pipeline is
    rule-based (nlu/), with no such layer. ``keep_tensorflow_out()`` imports
    ``thinc.compat`` first, with TensorFlow and h5py looking absent for that one import, so
    thinc records them as not installed (``has_tensorflow = False``); a pipeline that did
    hold a TensorFlow layer would fail to load with thinc's own error naming it.
-
-1. Rasa's policy and featurizer modules import ``rasa.nlu.extractors.extractor``, which
+2. Rasa's policy and featurizer modules import ``rasa.nlu.extractors.extractor``, which
    imports ``rasa.utils.train_utils`` at module level (and uses nothing of it); that
    module imports ``rasa.utils.tensorflow.callback`` at module level, which imports
    TensorFlow. ``keep_tensorflow_out()`` also makes ``rasa.utils.train_utils`` a lazily
@@ -22,7 +21,7 @@ used. Three paths brought it in:
    first uses it.
    ``rasa.utils.plotting`` (matplotlib, Pillow) is deferred the same way: the server
    imports it with ``rasa.nlu.test`` for its model-test endpoint and never draws a chart.
-2. Loading a model reads its metadata, and ``ModelMetadata.from_dict`` rebuilds the
+3. Loading a model reads its metadata, and ``ModelMetadata.from_dict`` rebuilds the
    *training* graph as well as the prediction graph, importing the class of every
    training node; one of them, ``DefaultV1RecipeValidator``, imports ``DIETClassifier``,
    which imports TensorFlow. A server never runs the training graph.
@@ -31,7 +30,7 @@ used. Three paths brought it in:
    (``deferred_schema_class()``) for the training graph: the same schema, rebuilt with
    Rasa's ``GraphSchema.from_dict`` when something first reads its nodes.
 
-Both are speed-ups in runtime/patches.py's sense (same behaviour, less memory): with
+All three are speed-ups in runtime/patches.py's sense (same behaviour, less memory): with
 ``RUNTIME_SPEEDUPS=off`` or ``RUNTIME_SPEEDUPS_LEAVE_OUT=runtime.lean_imports`` the server
 imports TensorFlow as Rasa does. tests/reliability/test_lean_imports.py starts a server and
 checks that it answers without TensorFlow in its process.
