@@ -31,10 +31,12 @@ tracker store) and every event an action returns is turned into its class by
 class for abstract methods, to find the one class with that type name: about 0.3 ms per
 event, 8 % of a turn in a profile of the test stories (`python -m bench.profile_turns
 --profile`). ``resolve_event_type`` keeps a map from type name to class, built by the same
-walk, and walks again when a name is not in it (a class defined since); type names are
-unique among Rasa's event classes (tests/reliability/test_speedups.py checks it), so the
-map gives the class the walk gives. Unknown names go to Rasa's own function (its
-``topic``, default and error cases).
+walk (where a subclass inherits its parent's name, as ``rasa.core.test``'s
+``EndToEndUserUtterance`` does "user", the first in the walk's order, as Rasa's loop
+returns), and walks again when a name is not in it (a class defined since). Unknown names
+go to Rasa's own function (its ``topic``, default and error cases). Only a class defined
+after the map was made, under a name already in it, and placed before the mapped class in
+the walk's order, would be resolved differently; the project defines no event classes.
 
 spaCy pipeline: Rasa's predict graph holds two ``SpacyNLP`` nodes and each loads the
 pipeline from disk (about 1.2 s and its lookup tables in memory, twice). The pipeline is
