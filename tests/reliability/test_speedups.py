@@ -113,10 +113,9 @@ def test_without_a_user_message_the_events_since_the_latest_restart_are_sent():
 def test_event_types_resolve_as_rasa_resolves_them():
     """Every event class's type name gives the class Rasa's walk gives; unknown names keep
     Rasa's answers (the default, None for "topic", the error)."""
+    import rasa.core.test  # noqa: F401 - its EndToEndUserUtterance inherits the name "user"
     import rasa.shared.utils.common
     from rasa.shared.core.events import ActionExecuted, Event, UserUttered
-
-    import rasa.core.test  # noqa: F401 - its EndToEndUserUtterance inherits the name "user"
 
     original = speedups._original_resolve_by_type
     classes = rasa.shared.utils.common.all_subclasses(Event)
