@@ -49,7 +49,7 @@ def response(name: str) -> str:
 
 
 def mg_of(food: str, amount: Any = None, unit: str | None = None) -> float:
-    return round(magnesium_in_portion(food, amount, unit).magnesium_mg, 1)
+    return magnesium_in_portion(food, amount, unit).magnesium_mg
 
 
 class Chat:
