@@ -24,8 +24,8 @@ from actions.base import (
     Turn,
     TurnAction,
 )
+from actions.diet import diet_words
 from actions.people import FOLLOWUP_SLOTS, person_ref
-from actions.planning import diet_words
 from actions.replies import Reply, number
 from common.privacy import DELETE_CONVERSATION_SLOT
 from nutrition.diary_days import KEEP_DAYS, entries
