@@ -470,11 +470,13 @@ def share_part(total: Share, person: str | None = None) -> Part:
 
 
 def calcium_parts(calcium_mg: float, ratio: float | None,
-                  intake: RecommendedIntake | None, person: str | None = None) -> list[Part]:
-    """The calcium of a day's (or a message's) foods, its share of the calcium RDA/AI when
-    the person is known (``person``: how the reply names someone else), and the day's
-    calcium-to-magnesium ratio, with the ratio opinions labelled as opinions."""
-    parts: list[Part] = [("utter_diary_calcium", {"calcium_mg": mg(calcium_mg)})]
+                  intake: RecommendedIntake | None, person: str | None = None,
+                  lead: str = "utter_diary_calcium") -> list[Part]:
+    """The calcium of a day's (or a message's) foods, or a week's daily average (``lead``:
+    the response that says which), its share of the calcium RDA/AI when the person is known
+    (``person``: how the reply names someone else), and the calcium-to-magnesium ratio, with
+    the ratio opinions labelled as opinions."""
+    parts: list[Part] = [(lead, {"calcium_mg": mg(calcium_mg)})]
     if intake is not None:
         share = percent(percent_of(calcium_mg, intake.calcium_mg))
         if person is None:

@@ -262,20 +262,27 @@ class WeekAverage:
     target_mg: float
     target_is_daily_value: bool
     percent_of_target: float
+    calcium_mg: float = 0.0  # the daily calcium average over the same days (mg)
+    # calcium divided by magnesium over those days (None: no magnesium); nutrition/ratio.py
+    calcium_to_magnesium: float | None = None
 
 
 def week_average(diary: Sequence[Mapping[str, Any]], today: date,
                  target_mg: float | None = None, days: int = WEEK_DAYS) -> WeekAverage:
-    """The daily average of the ``days`` days up to and including ``today``, over the days
-    that have entries (days with nothing logged are not counted as 0 mg)."""
+    """The daily average of magnesium and calcium over the ``days`` days up to and including
+    ``today``, over the days that have entries (days with nothing logged are not counted as
+    0 mg), and their calcium-to-magnesium ratio."""
     target, is_dv = magnesium_target(target_mg)
     first = today - timedelta(days=days - 1)
     totals: dict[date, float] = {}
+    calcium = 0.0
     for entry in diary:
         day = entry_date(entry)
         if first <= day <= today:
             totals[day] = totals.get(day, 0.0) + float(entry["mg"])
+            calcium += entry_calcium_mg(entry)
     average = sum(totals.values()) / len(totals) if totals else 0.0
+    calcium_average = calcium / len(totals) if totals else 0.0
     return WeekAverage(
         first_day=first,
         last_day=today,
@@ -285,6 +292,8 @@ def week_average(diary: Sequence[Mapping[str, Any]], today: date,
         target_mg=target,
         target_is_daily_value=is_dv,
         percent_of_target=target_share(average, target).percent_of_target,
+        calcium_mg=calcium_average,
+        calcium_to_magnesium=calcium_to_magnesium(calcium_average, average),
     )
 
 

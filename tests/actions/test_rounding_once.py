@@ -88,3 +88,11 @@ def test_week_average_is_rounded_once():
     assert mg(week.average_mg) == mg(salmon.magnesium_mg)
     assert percent(week.percent_of_target) == percent(100 * salmon.magnesium_mg
                                                       / week.target_mg)
+
+
+def test_calcium_to_magnesium_ratio_is_rounded_once():
+    # 214.9 mg calcium to 100 mg magnesium is 2.149:1, read "2.1", not 2.15 -> "2.2"
+    from nutrition.ratio import calcium_to_magnesium
+
+    ratio = calcium_to_magnesium(214.9, 100)
+    assert ratio is not None and number(ratio, 1) == number(214.9 / 100, 1)

@@ -319,3 +319,16 @@ def test_target_share_of_a_total():
     assert share.percent_of_target == pytest.approx(100 * 31.468 / 420)
     assert share.remaining_mg == pytest.approx(420 - 31.468)
     assert target_share(500.0, 420.0).remaining_mg == 0
+
+
+def test_week_average_holds_calcium_and_the_ratio():
+    diary: list = []
+    for back, food in ((0, "milk"), (1, "almonds"), (1, "banana")):
+        diary = days.add(diary, DAY - timedelta(days=back), [portion(food)], today=DAY)
+    week = days.week_average(diary, DAY)
+    calcium = sum(e["ca_mg"] for e in diary) / 2
+    magnesium = sum(e["mg"] for e in diary) / 2
+    assert week.calcium_mg == pytest.approx(calcium)
+    assert week.calcium_to_magnesium == pytest.approx(calcium / magnesium)
+    empty = days.week_average([], DAY)
+    assert empty.calcium_mg == 0 and empty.calcium_to_magnesium is None
