@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import diary as diary_actions
 from actions import entities as ents
-from actions.base import MENU_VARIANT_SLOT, Answer, Chart, Turn, TurnAction
+from actions.base import MENU_VARIANT_SLOT, PENDING_REQUEST_SLOT, Answer, Chart, Turn, TurnAction
 from actions.diet import diet_fits_parts, diet_for, diet_said, diet_words
 from actions.followups import ActionFollowup
 from actions.foods import (
@@ -245,14 +245,46 @@ class ActionCloseGap(TurnAction):
         return gap_answer(turn, domain, diet, events)
 
 
+# ---------------------------------------------------------------- waiting for the profile
+
+#: The request kept while the profile form asks (``pending_request``) for each answer.
+PENDING_GAP = {"magnesium": "close_gap", "calcium": "close_gap_calcium"}
+PENDING_MENU = "day_menu"
+
+
+def profile_first(turn: Turn, reply: Reply, request: str,
+                  events: list[EventType]) -> Answer:
+    """The user's own target is needed and their profile lacks details: the request is kept
+    and the profile form (started by the rules of data/rules/planning.yml) asks for them;
+    the rules answer the request once the form is filled. For someone else, or a profile
+    the tables have no figures for, the reply says what is needed instead."""
+    if turn.person is None and turn.profile.needs():
+        return Answer(reply.add("utter_plan_profile_first"),
+                      events=[*events, SlotSet(PENDING_REQUEST_SLOT, request)])
+    return Answer(reply.add("utter_plan_needs_profile"), events=events)
+
+
+def answered(turn: Turn) -> list[EventType]:
+    """A kept request is answered: it is no longer kept."""
+    return [SlotSet(PENDING_REQUEST_SLOT, None)] if turn.pending_request else []
+
+
+def gap_nutrient(turn: Turn) -> str:
+    """The nutrient of a gap question: the one the message names, or, when the answer
+    comes after the profile form, the one the kept request named."""
+    if turn.intent != "ask_close_gap" and turn.pending_request == PENDING_GAP["calcium"]:
+        return "calcium"
+    nutrient = target_nutrient(turn)
+    return nutrient if nutrient in TARGET_NUTRIENTS else "magnesium"
+
+
 def gap_answer(turn: Turn, domain: DomainDict, diet: Diet, events: list[EventType]) -> Answer:
     reply = Reply().extend(_person_lead(turn, domain))
     intake = turn.intake
-    nutrient = target_nutrient(turn)
-    if nutrient not in TARGET_NUTRIENTS:
-        nutrient = "magnesium"
+    nutrient = gap_nutrient(turn)
     if intake is None:
-        return Answer(reply.add("utter_plan_needs_profile"), events=events)
+        return profile_first(turn, reply, PENDING_GAP[nutrient], events)
+    events = [*events, *answered(turn)]
     eaten = 0.0
     if nutrient == "magnesium" and turn.person is None:
         diary = days.entries(turn.diary)
@@ -345,7 +377,8 @@ def menu_answer(turn: Turn, domain: DomainDict, diet: Diet, variant: int,
     intake = turn.intake
     profile = turn.profile
     if intake is None or profile.age is None:
-        return Answer(reply.add("utter_plan_needs_profile"), events=events)
+        return profile_first(turn, reply, PENDING_MENU, events)
+    events = [*events, *answered(turn)]
     request = MenuRequest(age_years=profile.age, sex=profile.sex, pregnant=profile.pregnant,
                           lactating=profile.lactating, diet=diet, variant=variant)
     try:

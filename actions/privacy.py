@@ -20,6 +20,7 @@ from actions.base import (
     DIARY_SLOT,
     DIET_SLOT,
     MENU_VARIANT_SLOT,
+    PENDING_REQUEST_SLOT,
     Answer,
     Turn,
     TurnAction,
@@ -33,9 +34,10 @@ from nutrition.diet import diet_from_slot
 from nutrition.profile import FIELDS, LIFE_STAGES, NOT_STATED, SEXES
 
 # Profile slots, the kept caution, other people asked about, what the last answer was
-# about, the food diary and the diet: what "start over" clears.
+# about, the food diary, the diet and a request kept for the profile form: what "start
+# over" clears.
 PERSONAL_SLOTS = (*FIELDS, CAUTION_SLOT, *FOLLOWUP_SLOTS, DIARY_SLOT, DIET_SLOT,
-                  MENU_VARIANT_SLOT)
+                  MENU_VARIANT_SLOT, PENDING_REQUEST_SLOT)
 
 
 def _stored(turn: Turn) -> bool:
