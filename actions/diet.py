@@ -87,3 +87,14 @@ def diet_fits_parts(domain: DomainDict, diet: Diet) -> list[tuple[str, dict[str,
     if is_empty(diet):
         return []
     return [("utter_diet_fits", {"diet": diet_words(domain, diet)})]
+
+
+def text_without_diet(turn: Turn) -> str:
+    """The message with the words of its ``diet`` entities blanked out: "allergic to nuts"
+    says what the person avoids, not which kind of food they ask about."""
+    text = turn.text
+    for entity in ents.of_type(turn.entities, "diet"):
+        start, end = entity.get("start"), entity.get("end")
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+            text = text[:start] + " " * (end - start) + text[end:]
+    return text

@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import entities as ents
 from actions.base import Answer, Chart, Turn, TurnAction
-from actions.diet import diet_fits_parts, diet_for, diet_words, is_empty
+from actions.diet import diet_fits_parts, diet_for, diet_words, is_empty, text_without_diet
 from actions.people import last_answer_events, person_ref
 from actions.replies import Reply, mg, number, percent, quote, render
 from nutrition.diary import diary_total
@@ -351,7 +351,7 @@ class ActionRichFoods(TurnAction):
         return "action_rich_foods"
 
     def answer(self, turn: Turn, domain: DomainDict) -> Answer:
-        category = ents.food_category(turn.text, food_categories())
+        category = ents.food_category(text_without_diet(turn), food_categories())
         diet, events = diet_for(turn)
         other = [n for n in turn.nutrients if n != DEFAULT_NUTRIENT]
         if other:

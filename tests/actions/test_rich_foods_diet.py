@@ -119,3 +119,12 @@ def test_a_diet_said_after_a_list_gives_the_list_again_in_it():
     foods = listed(said)
     assert foods and all(VEGAN.allows(food_info(key)) for key in foods)
     assert fits_words(VEGAN) in said and diet_from_slot(slot_events(kept)["diet"]).vegan
+
+
+def test_the_words_of_a_diet_name_no_kind_of_food():
+    """"allergic to nuts" is a diet, not a question about nuts and seeds: the list is of
+    every kind of food (two of each), none of them nuts."""
+    said, _ = ask("I'm allergic to nuts, which foods are high in magnesium?")
+    everything, _ = ask("which foods are high in magnesium?", NUT_ALLERGY)
+    assert render(DOMAIN, "utter_rich_foods_all") in said
+    assert listed(said) == listed(everything)
