@@ -286,10 +286,10 @@ def gap_answer(turn: Turn, domain: DomainDict, diet: Diet, events: list[EventTyp
         return profile_first(turn, reply, PENDING_GAP[nutrient], events)
     events = [*events, *answered(turn)]
     eaten = 0.0
-    if nutrient == "magnesium" and turn.person is None:
+    if turn.person is None:
         diary = days.entries(turn.diary)
-        eaten = days.day_total(diary, diary_actions.today(turn), float(intake.magnesium_mg)
-                               ).total_mg
+        day = days.day_total(diary, diary_actions.today(turn), float(intake.magnesium_mg))
+        eaten = day.calcium_mg if nutrient == "calcium" else day.total_mg
     plan = close_gap_for_person(nutrient, eaten, age_years=float(turn.profile.age or 0),
                                 sex=turn.profile.sex, pregnant=turn.profile.pregnant,
                                 lactating=turn.profile.lactating, diet=diet)
@@ -303,9 +303,7 @@ def gap_parts(plan: GapPlan, intake: RecommendedIntake, domain: DomainDict, diet
     _, kind = _need(intake, plan.nutrient)
     parts: list[Part] = [("utter_gap_target", {"nutrient": plan.nutrient,
                                                "target_mg": mg(plan.target_mg), "kind": kind})]
-    if plan.nutrient == "calcium":
-        parts.append(("utter_gap_calcium_diary", {}))
-    elif own_diary and plan.eaten_mg > 0:
+    if own_diary and plan.eaten_mg > 0:
         parts.append(("utter_gap_diary", {"eaten_mg": mg(plan.eaten_mg),
                                           "remaining_mg": mg(plan.remaining_mg)}))
     elif own_diary:

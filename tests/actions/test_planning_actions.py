@@ -229,6 +229,22 @@ def test_gap_counts_todays_diary():
         assert suggestion.name in said
 
 
+def test_calcium_gap_counts_todays_diary_calcium():
+    """The diary keeps each food's calcium, so the calcium gap starts from today's calcium."""
+    today = date(2026, 11, 30)
+    diary = days.add([], today, [magnesium_in_portion("yogurt_nonfat", 1, "cup")])
+    text = "which foods would close my calcium gap?"
+    tracker = make_tracker(text, "ask_close_gap", entities_of(text),
+                           slots={**WOMAN_70, "food_diary": diary})
+    tracker.events[1]["timestamp"] = NOON_UTC
+    messages, _ = run(ActionCloseGap(), tracker)
+    said = texts(messages)
+    eaten = days.day_total(diary, today).calcium_mg
+    assert eaten > 0
+    plan = close_gap_for_person("calcium", eaten, age_years=70, sex="female")
+    assert f"has {mg(eaten)} mg so far" in said and f"{mg(plan.remaining_mg)} mg is left" in said
+
+
 def test_a_gap_too_big_for_one_food_points_to_a_menu():
     diet = make_diet(["vegan", "nut_allergy"])
     said, _, _ = ask(ActionCloseGap(), "what could I eat to reach my target?",
