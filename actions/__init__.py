@@ -8,7 +8,8 @@ One module per family of answers, each a thin adapter to the nutrition core:
 * :mod:`actions.diary`       ``action_food_diary`` and the diary kept over turns (totals,
   corrections, removals, clearing the day);
 * :mod:`actions.supplements` ``action_calcium_ratio``, ``action_supplement_elemental``;
-* :mod:`actions.topics`      ``action_explain_topic`` (knowledge answers);
+* :mod:`actions.topics`      ``action_explain_topic`` (knowledge answers; the reply about a
+  bone scan score is worded by :mod:`actions.bone_basics`);
 * :mod:`actions.followups`   ``action_followup`` (follow-ups on the last answer);
 * :mod:`actions.planning`    ``action_amount_for_target``, ``action_close_gap``,
   ``action_day_menu``, ``action_another_menu``, ``action_inform_diet`` (inverse questions,

@@ -88,6 +88,9 @@ class ActionFollowup(TurnAction):
 
             return ActionAnotherMenu().answer(turn, domain)
         resolution = resolve(said, turn.last, turn.text)
+        if said.ask == "source" and resolution.kind == "clarify":
+            # "where is that from?" with no answer to refer to: where all figures come from
+            return Answer(all_sources())
         if resolution.kind == "clarify":
             if resolution.question == "who":
                 return Answer(Reply().add("utter_person_who", word=turn.subject.word or ""))
@@ -249,7 +252,14 @@ def source(last: LastAnswer, turn: Turn, domain: DomainDict) -> Reply:
     if sources:
         return reply.add("utter_followup_source_topic",
                          sources="; ".join(dict.fromkeys(sources)))
-    return reply.add("utter_followup_clarify_what")
+    return all_sources()
+
+
+def all_sources() -> Reply:
+    """Where all the figures come from: the reply to "where does your information come
+    from?" (``ask_info_sources`` in actions/topics.py, its one home)."""
+    general = TOPICS["ask_info_sources"]
+    return Reply().add(general.response, **general.values)
 
 
 def _one_line(text: str) -> str:

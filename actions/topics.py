@@ -5,6 +5,9 @@ Thin adapter. The wording of every reply lives in ``domain/topics.yml`` and
 figure comes from the nutrition core (:mod:`nutrition.topic_figures`, which reads the data
 tables), and the caution rule from :mod:`nutrition.cautions`.
 
+A question about a bone scan score with a number in it ("what does a T-score of -2.3
+mean?") gets the score's reply instead (:mod:`actions.bone_basics`).
+
 The rule of each topic intent runs ``action_explain_topic`` and nothing else (in the profile
 form, the form then asks its question again). The action utters the reply itself:
 ``dispatcher.utter_message(response=..., **values)``, and Rasa fills the response's
@@ -33,7 +36,10 @@ from rasa_sdk.types import DomainDict
 
 from actions import replies
 from actions.base import CAUTION_SLOT, Answer, Turn, TurnAction
+from actions.bone_basics import score_reply
+from nutrition import sources
 from nutrition import topic_figures as figures
+from nutrition.bone_density import score_in_question
 from nutrition.cautions import LookedUpMedicine, merge_cautions
 from nutrition.medications import named_medicine
 from nutrition.topic_figures import Figures, YearsSpan
@@ -109,6 +115,31 @@ TOPICS: dict[str, Topic] = {
     ),
     "ask_kidney_disease": topic("utter_topic_kidney", figures.interactions_source()),
     "ask_heart_condition": topic("utter_topic_heart", {}),
+    # osteoporosis basics (domain/bone_basics.yml)
+    "ask_what_is_osteoporosis": topic(
+        "utter_topic_what_is_osteoporosis", figures.osteoporosis_figures()
+    ),
+    "ask_what_is_osteopenia": topic(
+        "utter_topic_what_is_osteopenia",
+        {**figures.t_score_band_figures(), **figures.osteoporosis_figures()},
+    ),
+    # a score in the message gets the score reply instead (actions/bone_basics.py)
+    "ask_t_score": topic("utter_topic_t_score_bands", figures.t_score_band_figures()),
+    "ask_osteoporosis_men": topic(
+        "utter_topic_osteoporosis_men",
+        {**figures.osteoporosis_figures(), **figures.rda_figures()},
+    ),
+    "ask_osteoporosis_risk_factors": topic(
+        "utter_topic_osteoporosis_risk_factors", figures.osteoporosis_figures()
+    ),
+    "ask_bone_nutrients": topic("utter_topic_bone_nutrients", figures.bone_nutrient_figures()),
+    "ask_bone_exercise": topic("utter_topic_bone_exercise", figures.exercise_figures()),
+    # "where does your information come from?" (and "where is that from?" with no last
+    # answer to refer to: actions/followups.py)
+    "ask_info_sources": topic("utter_topic_info_sources", {
+        "reference_sources": "; ".join(sources.reference_sources()),
+        "study_sources": "; ".join(sources.study_sources()),
+    }),
 }
 
 # Interaction class -> kind of reply (utter_topic_interaction_<kind>).
@@ -189,7 +220,11 @@ class ActionExplainTopic(TurnAction):
             known = [m for m in medicines if m.response != unknown]
             chosen = (known or medicines)[0]
         answer = Answer()
-        if chosen is not None:
+        scored = score_reply(score_in_question(turn.text), turn.text) if (
+            turn.intent == "ask_t_score") else None
+        if scored is not None:
+            answer.reply = scored
+        elif chosen is not None:
             answer.response, answer.values = chosen.response, chosen.values
         answer.events = caution_events(turn.kept_caution, turn.cautions.remember)
         return answer

@@ -7,7 +7,8 @@ publication). Formatting them for reading is the actions' job; the wording is in
 Tables: ``topic_facts.yml`` (body stores, studies, risk groups, ratio views),
 ``reference_intakes.yml`` (intakes and upper limits, through :mod:`nutrition.intake`),
 ``interactions.yml`` (medicine timings), ``supplement_forms.yml`` (elemental share of a
-form).
+form), ``bone_basics.yml`` (osteoporosis basics) and ``bone_density.yml`` (WHO T-score
+cut-offs).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .bone_density import bone_density_source, t_score_limits
 from .data_files import load
 from .intake import band_row, oldest_row, table_source
 from .medications import MedicationInteraction
@@ -227,3 +229,43 @@ def medicine_figures(found: MedicationInteraction) -> Figures:
     if found.long_term_use_years_min is not None:
         figures["ppi_years"] = YearsSpan(found.long_term_use_years_min)
     return figures
+
+
+# ------------------------------------------------------------------ osteoporosis basics
+
+
+def _basics() -> dict[str, Any]:
+    basics: dict[str, Any] = load("bone_basics.yml")
+    return basics
+
+
+def t_score_band_figures() -> Figures:
+    """The WHO T-score cut-offs (bone_density.yml) and their source."""
+    limits = t_score_limits()
+    return {
+        "normal_from": limits["normal_from"],
+        "osteoporosis_at_or_below": limits["osteoporosis_at_or_below"],
+        "bands_source": bone_density_source(),
+    }
+
+
+def osteoporosis_figures() -> Figures:
+    """What osteoporosis is (NIAMS) and how many people aged 50 and over break a bone
+    because of it (Bone Health & Osteoporosis Foundation), shown as "1 in N"."""
+    basics = _basics()
+    fractures = basics["fractures_after_50"]
+    return {
+        "fracture_from_age": fractures["from_age"],
+        "fracture_women_one_in": fractures["women_one_in"],
+        "fracture_men_one_in": fractures["men_one_in"],
+        "fracture_source": fractures["short_source"],
+        "basics_source": basics["osteoporosis"]["short_source"],
+    }
+
+
+def bone_nutrient_figures() -> Figures:
+    return {"nutrients_source": _basics()["nutrients"]["short_source"]}
+
+
+def exercise_figures() -> Figures:
+    return {"exercise_source": _basics()["exercise"]["short_source"]}

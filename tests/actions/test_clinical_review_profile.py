@@ -77,3 +77,13 @@ def test_t_score_given_for_the_age_keeps_the_form_going():
                            requested="sex")
     assert slots.get("sex") is None and slots.get("age", 60.0) == 60.0
     assert "sex" in slots and slots["requested_slot"] == "sex"
+
+
+def test_a_scan_result_written_before_its_label_is_no_age_either():
+    """"I got -2.7 on my DXA" (the number before the label) while the form asks for the age:
+    a bone density result, never an age; the form asks for the age again."""
+    msg = "I got -2.7 on my DXA"
+    said, slots = validate(msg, "inform_profile", entities_of(msg), requested="age")
+    assert "A bone density score of -2.7 is a scan result, not an age" in said
+    assert "can't be below zero" not in said
+    assert slots.get("age") is None and slots["requested_slot"] == "age"

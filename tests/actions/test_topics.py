@@ -31,7 +31,8 @@ from nutrition.data_files import load
 from nutrition.topic_figures import short_source
 
 ROOT = Path(__file__).resolve().parents[2]
-RULE_FILES = [ROOT / "data" / "rules" / "topics.yml", ROOT / "data" / "rules" / "safety.yml"]
+RULE_FILES = [ROOT / "data" / "rules" / name for name in (
+    "topics.yml", "safety.yml", "bone_basics.yml")]
 PLACEHOLDER = re.compile(r"\{([^{}\n]+)\}")
 ACTION = "action_explain_topic"
 FORM = "magnesium_profile_form"

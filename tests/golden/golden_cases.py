@@ -17,7 +17,7 @@ import yaml
 
 GOLDEN_DIR = Path(__file__).resolve().parent
 AREAS = ("intake", "upper_limits", "supplements", "foods", "ratio", "cautions", "topics",
-         "nutrients", "planning")
+         "nutrients", "planning", "bone_basics")
 KEYS = {
     "id", "say", "person", "expect", "must_contain_response", "must_not_contain_response",
     "must_contain", "must_not_contain", "sr28", "dose", "ratio", "medicine_class", "source",

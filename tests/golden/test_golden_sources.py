@@ -256,6 +256,9 @@ def source_values(case: Case, key: str) -> list[float]:
     }
     if key in topic:
         return [float(v) for v in topic[key]]
+    fractures = table("bone_basics.yml")["fractures_after_50"]
+    if key in ("fracture_women_one_in", "fracture_men_one_in"):
+        return [float(fractures[key.removeprefix("fracture_")])]
     raise AssertionError(f"{case.area}.yml {case.id}: no source known for the figure {key!r}")
 
 
