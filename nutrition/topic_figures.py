@@ -227,3 +227,10 @@ def medicine_figures(found: MedicationInteraction) -> Figures:
     if found.long_term_use_years_min is not None:
         figures["ppi_years"] = YearsSpan(found.long_term_use_years_min)
     return figures
+
+
+def knowledge_figures() -> Figures:
+    """Every figure the knowledge-base answers (domain/knowledge_<area>.yml) may show, by
+    placeholder name. One function for all entries: an answer shows only the placeholders
+    its text names. Each figure comes from a cited table."""
+    return {**rda_figures(), **ul_figures()}
