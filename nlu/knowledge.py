@@ -14,10 +14,12 @@ entry (``knowledge/<area>_<topic>``). Two components decide a knowledge turn in 
    same output (``response_selector`` in the parse data, so Rasa's ``utter_knowledge``
    action works as documented), but with scikit-learn: TF-IDF of word 1-2 grams and of
    character 2-5 grams within words, and a logistic regression over the entries (bench:
-   ``bench/knowledge_compare.py`` against ``ResponseSelector``). It adds one key of its own
-   to the prediction, ``sure``: false when the best entry's probability is under
-   ``threshold`` or within ``margin`` of the second one. The answer action then asks which
-   entry is meant instead of answering (actions/knowledge.py).
+   ``bench/knowledge_compare.py`` against ``ResponseSelector``). It adds two keys of its
+   own to the prediction: ``intent_classifier_ranking`` (stage 1's own best entries, a
+   second opinion from other features) and ``sure``: false when the best entry's
+   probability is under ``threshold``, within ``margin`` of the second one, or not stage
+   1's best entry too. The answer action then asks which entry is meant instead of
+   answering (actions/knowledge.py).
 
 Both components never raise on any message text.
 """
@@ -51,6 +53,11 @@ logger = logging.getLogger(__name__)
 RESPONSE_SELECTOR = "response_selector"
 ALL_RETRIEVAL_INTENTS = "all_retrieval_intents"
 SURE = "sure"
+# The intent classifier's best entries with their probabilities, kept on the message for
+# the selector (not part of the parse output).
+ENTRY_SCORES = "knowledge_entry_scores"
+ENTRY_SCORES_KEPT = 5
+SECOND_OPINION = "intent_classifier_ranking"
 FILE = "knowledge_selector.skops"
 # The only types a stored selector may hold (skops refuses others unless trusted).
 TRUSTED_MODULES = ("sklearn.", "numpy.", "scipy.", "builtins.")
@@ -105,11 +112,17 @@ class KnowledgeIntentClassifier(LogisticRegressionClassifier):
         if not messages:
             return messages
         probabilities = self.clf.predict_proba(self._create_X(messages))
-        classes = [_base_intent(str(c)) for c in self.clf.classes_]
+        labels = [str(c) for c in self.clf.classes_]
+        classes = [_base_intent(label) for label in labels]
         for message, row in zip(messages, probabilities):
             summed: dict[str, float] = {}
             for intent, probability in zip(classes, row):
                 summed[intent] = summed.get(intent, 0.0) + float(probability)
+            # The entries' own probabilities, for the selector's second opinion (internal:
+            # not part of the parse output).
+            entries = sorted(((label, float(p)) for label, p in zip(labels, row)
+                              if "/" in label), key=lambda e: -e[1])
+            message.set(ENTRY_SCORES, entries[:ENTRY_SCORES_KEPT])
             ranking = sorted(
                 ({"name": k, "confidence": v} for k, v in summed.items()),
                 key=lambda e: -e["confidence"],
@@ -137,13 +150,18 @@ def selector_pipeline(c: float = 20.0, random_state: int = 42) -> Pipeline:
     return Pipeline([("features", features), ("classifier", classifier)])
 
 
-def decide(ranking: list[tuple[str, float]], threshold: float, margin: float) -> bool:
-    """Sure of the best entry: its probability reaches ``threshold`` and beats the second
-    one by at least ``margin``."""
+def decide(ranking: list[tuple[str, float]], threshold: float, margin: float,
+           second_opinion: list[tuple[str, float]] | None = None) -> bool:
+    """Sure of the best entry: its probability reaches ``threshold``, beats the second one
+    by at least ``margin`` and, when a second opinion is given (the intent classifier's own
+    ranking of the entries, from other features), is that opinion's best entry too."""
     if not ranking:
         return False
     best = ranking[0][1]
     second = ranking[1][1] if len(ranking) > 1 else 0.0
+    if second_opinion is not None and (not second_opinion
+                                       or second_opinion[0][0] != ranking[0][0]):
+        return False
     return best >= threshold and best - second >= margin
 
 
@@ -155,7 +173,9 @@ class KnowledgeSelector(GraphComponent):
     ``ResponseSelector`` does, plus ``sure``.
 
     Config: ``retrieval_intent`` (default ``knowledge``), ``C`` (of the logistic regression),
-    ``threshold`` and ``margin`` (when the best entry counts as sure), ``ranking_length``.
+    ``threshold``, ``margin`` and ``agree`` (when the best entry counts as sure: see
+    :func:`decide`; ``agree`` asks the intent classifier's entry ranking to have the same
+    best entry), ``ranking_length``.
     """
 
     @staticmethod
@@ -165,6 +185,7 @@ class KnowledgeSelector(GraphComponent):
             "C": 20.0,
             "threshold": 0.4,
             "margin": 0.15,
+            "agree": True,
             "ranking_length": 5,
             "random_state": 42,
         }
@@ -232,8 +253,10 @@ class KnowledgeSelector(GraphComponent):
         classes = self.model.classes_
         return [(str(classes[i]), float(probabilities[i])) for i in order]
 
-    def prediction(self, text: str) -> dict[str, Any] | None:
-        """The ``response_selector[<retrieval intent>]`` value for a text."""
+    def prediction(self, text: str, second: list[tuple[str, float]] | None = None
+                   ) -> dict[str, Any] | None:
+        """The ``response_selector[<retrieval intent>]`` value for a text; ``second``: the
+        intent classifier's best entries (its own opinion, from other features)."""
         ranking = self.ranking(text)
         if not ranking:
             return None
@@ -252,13 +275,17 @@ class KnowledgeSelector(GraphComponent):
                 for i, (label, p) in enumerate(ranking[:length] if length > 0 else ranking)
             ],
             SURE: decide(ranking, float(self.config["threshold"]),
-                         float(self.config["margin"])),
+                         float(self.config["margin"]),
+                         second if self.config["agree"] else None),
+            SECOND_OPINION: [{INTENT_RESPONSE_KEY: label, "confidence": p}
+                             for label, p in (second or [])[:3]],
         }
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = str(message.get(TEXT) or "")
-            prediction = self.prediction(text) if text.strip() else None
+            second = message.get(ENTRY_SCORES)
+            prediction = self.prediction(text, second) if text.strip() else None
             if prediction is None:
                 continue
             properties = dict(message.get(RESPONSE_SELECTOR) or {})
