@@ -120,7 +120,7 @@ def test_computed_answers_by_kind(review):
         ("action_food_magnesium", 5, 3, 62.5), ("action_calcium_ratio", 1, 1, 12.5),
         ("action_food_diary", 1, 1, 12.5), ("action_recommended_intake", 1, 1, 12.5),
         ("action_amount_for_target", 0, 0, 0.0), ("action_another_menu", 0, 0, 0.0),
-        ("action_close_gap", 0, 0, 0.0), ("action_day_menu", 0, 0, 0.0),
+        ("action_answer_knowledge", 0, 0, 0.0), ("action_close_gap", 0, 0, 0.0), ("action_day_menu", 0, 0, 0.0),
         ("action_diary_clear", 0, 0, 0.0), ("action_diary_correct", 0, 0, 0.0),
         ("action_diary_remove", 0, 0, 0.0), ("action_diary_total", 0, 0, 0.0),
         ("action_explain_topic", 0, 0, 0.0), ("action_followup", 0, 0, 0.0),
