@@ -12,12 +12,12 @@ from pathlib import Path
 from harness.paths import ROOT
 
 
-def intent_examples(folder: Path) -> list[tuple[str, str]]:
+def intent_examples(folder: Path, pattern: str = "*.yml") -> list[tuple[str, str]]:
     """(text, intent) of every intent example in the NLU YAML files of ``folder``."""
     from rasa.shared.nlu.training_data.loading import load_data
 
     pairs = []
-    for path in sorted(folder.glob("*.yml")):
+    for path in sorted(folder.glob(pattern)):
         for message in load_data(str(path)).intent_examples:
             pairs.append((message.get("text"), message.get("intent")))
     return pairs
