@@ -16,7 +16,8 @@ from nlu.knowledge import ENTRY_SCORES, KnowledgeSelector, decide
 
 ENTRIES = {
     "knowledge/coffee_loss": ["does coffee drain magnesium", "coffee and magnesium loss",
-                              "is caffeine bad for my magnesium", "do I lose magnesium from coffee"],
+                              "is caffeine bad for my magnesium",
+                              "do I lose magnesium from coffee"],
     "knowledge/stones_calcium": ["should I avoid calcium after a kidney stone",
                                  "kidney stones and dairy", "can I eat cheese with kidney stones",
                                  "stone formers and calcium in food"],
