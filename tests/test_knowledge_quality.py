@@ -43,11 +43,12 @@ def scores(trained_model):
     return knowledge_scores(parse)
 
 
-def test_knowledge_holdout_top1(scores):
-    print(f"\nknowledge held-out: {scores['knowledge_holdout']} questions, entry top-1 "
-          f"{scores['knowledge_top1']:.3f} (answered right at once "
-          f"{scores['knowledge_answered_right']:.3f}, asked which one "
-          f"{scores['knowledge_clarified']:.3f})")
+def test_knowledge_holdout_top1(scores, capsys):
+    with capsys.disabled():  # shown by `make test` even when the test passes
+        print(f"\nknowledge held-out: {scores['knowledge_holdout']} questions, entry top-1 "
+              f"{scores['knowledge_top1']:.3f} (answered right at once "
+              f"{scores['knowledge_answered_right']:.3f}, asked which one "
+              f"{scores['knowledge_clarified']:.3f})")
     assert scores["knowledge_holdout"] > 0
     if scores["knowledge_top1"] < MIN_TOP1:
         for row in scores["knowledge_holdout_errors"]:
@@ -55,12 +56,14 @@ def test_knowledge_holdout_top1(scores):
     assert scores["knowledge_top1"] >= MIN_TOP1
 
 
-def test_near_topic_wrong_topic_rate(scores):
-    print(f"\nknowledge near-topic: {scores['near_topic']} questions, wrong-topic rate "
-          f"{scores['wrong_topic_rate']:.3f} (asked which one or declined "
-          f"{scores['near_topic_clarified']:.3f}); issue target {TARGET_WRONG_TOPIC:.2f}: "
-          + ("met" if scores["wrong_topic_rate"] <= TARGET_WRONG_TOPIC else "NOT met"))
-    for text, expected, reply in scores["wrong_topic"]:
-        print(f"  wrong topic: {text!r}: expected {expected}, answered {reply}")
+def test_near_topic_wrong_topic_rate(scores, capsys):
+    with capsys.disabled():  # shown by `make test` even when the test passes
+        print(f"\nknowledge near-topic: {scores['near_topic']} questions, wrong-topic rate "
+              f"{scores['wrong_topic_rate']:.3f} (asked which one or declined "
+              f"{scores['near_topic_clarified']:.3f}); issue target "
+              f"{TARGET_WRONG_TOPIC:.2f}: "
+              + ("met" if scores["wrong_topic_rate"] <= TARGET_WRONG_TOPIC else "NOT met"))
+        for text, expected, reply in scores["wrong_topic"]:
+            print(f"  wrong topic: {text!r}: expected {expected}, answered {reply}")
     assert scores["near_topic"] > 0
     assert scores["wrong_topic_rate"] <= MAX_WRONG_TOPIC
