@@ -19,8 +19,9 @@ PROFILE ?= default
 export PROFILE
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 # Where the custom actions run (README "Actions in the server or apart"): ACTIONS_MODULE=actions
-# inside the Rasa server, empty: the action server (python -m runtime.actions).
-export ACTIONS_MODULE ?=
+# (the default) inside the Rasa server, empty (`make run ACTIONS_MODULE=`): the action server
+# (python -m runtime.actions). PROFILE=scaled always uses the action server.
+export ACTIONS_MODULE ?= actions
 export TRACKER_DB ?= var/tracker.db
 # Quieter logs from libraries Rasa loads.
 export TF_CPP_MIN_LOG_LEVEL ?= 2

@@ -19,8 +19,9 @@ One module per family of answers, each a thin adapter to the nutrition core:
 
 Shared: :mod:`actions.base` (one turn read per run, the answer sent), :mod:`actions.replies`
 (domain responses put into one message), :mod:`actions.people` (naming other people, the
-slots that keep the last answer), :mod:`actions.entities` (reading the extractor's
-entities). Importing the package imports every module with actions, so each is registered.
+slots that keep the last answer), :mod:`actions.diet` (the diet kept and said, for every
+answer that offers foods), :mod:`actions.entities` (reading the extractor's entities).
+Importing the package imports every module with actions, so each is registered.
 """
 
 from actions import (

@@ -50,6 +50,12 @@ ASKED_NUTRIENT_SLOT = "asked_nutrient"
 # The diet the user keeps (nutrition/diet.py diet_value) and the last menu's variant.
 DIET_SLOT = "diet"
 MENU_VARIANT_SLOT = "menu_variant"
+# A request kept while the profile form asks for the details it needs (domain/core.yml).
+PENDING_REQUEST_SLOT = "pending_request"
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def message_facts(entities: list[ents.Entity]) -> Facts:
@@ -119,6 +125,7 @@ class Turn:
     asked_nutrient: str | None = None  # the ``asked_nutrient`` slot
     diet: Any = None  # the ``diet`` slot, as stored (nutrition/diet.py reads it)
     menu_variant: Any = None  # the ``menu_variant`` slot: which menu was shown last
+    pending_request: str | None = None  # the ``pending_request`` slot
 
     @classmethod
     def read(cls, tracker: Tracker) -> Turn:
@@ -161,6 +168,7 @@ class Turn:
             asked_nutrient=known_nutrient(tracker.get_slot(ASKED_NUTRIENT_SLOT)),
             diet=tracker.get_slot(DIET_SLOT),
             menu_variant=tracker.get_slot(MENU_VARIANT_SLOT),
+            pending_request=_text_or_none(tracker.get_slot(PENDING_REQUEST_SLOT)),
         )
 
     @cached_property

@@ -1,6 +1,6 @@
 """The food diary kept over turns: ``action_food_diary`` (foods eaten, added to the day),
-``action_diary_total`` (today, yesterday or the week), ``action_diary_correct``,
-``action_diary_remove`` and ``action_diary_clear``.
+``action_diary_total`` (today, yesterday or the week's magnesium and calcium),
+``action_diary_correct``, ``action_diary_remove`` and ``action_diary_clear``.
 
 The diary is the ``food_diary`` slot: a list of entries with the person's local date and the
 magnesium worked out when each food was added (nutrition/diary_days.py does every change and
@@ -213,6 +213,8 @@ class ActionDiaryTotal(TurnAction):
             reply.add("utter_diary_week_gaps")
         name, values = share_part(week)
         reply.add(name, **values)
+        reply.extend(calcium_parts(week.calcium_mg, week.calcium_to_magnesium, turn.intake,
+                                   lead="utter_diary_week_calcium"))
         if week.target_is_daily_value:
             reply.add("utter_diary_personalise")
         return Answer(reply)

@@ -19,12 +19,14 @@ from rasa_sdk.types import DomainDict
 
 from actions import entities as ents
 from actions.base import CURRENT_PERSON_SLOT, Answer, Turn, TurnAction
+from actions.diet import diet_fits_parts, diet_for
 from actions.foods import RICH_FOODS_SHOWN, food_answer, nutrient_rich_answer
 from actions.intake import intake_answer
 from actions.people import last_answer_events, person_ref
 from actions.replies import Reply, mg, percent
 from actions.topics import TOPICS
 from nutrition import topic_figures
+from nutrition.diet import Diet, offered
 from nutrition.errors import FoodNotFound
 from nutrition.followup import (
     LastAnswer,
@@ -95,11 +97,15 @@ class ActionFollowup(TurnAction):
         if resolution.kind == "source":
             return Answer(source(turn.last, turn, domain))
         if resolution.kind == "more":
+            diet, events = diet_for(turn)
             if turn.last.kind == "rich_foods" and turn.last.nutrient not in (None, "magnesium"):
                 # more calcium-rich foods: ranked by calcium again
                 return nutrient_rich_answer(turn, str(turn.last.nutrient), turn.last.category,
-                                            turn.last.shown)
-            return more_like_that(turn.last, domain)
+                                            turn.last.shown, diet=diet, events=events,
+                                            domain=domain)
+            answer = more_like_that(turn.last, domain, diet)
+            answer.events = [*events, *answer.events]
+            return answer
         return changed_answer(turn, resolution, domain)
 
 
@@ -253,7 +259,9 @@ def _one_line(text: str) -> str:
 # ------------------------------------------------------------------------------ more like that
 
 
-def more_like_that(last: LastAnswer, domain: DomainDict) -> Answer:
+def more_like_that(last: LastAnswer, domain: DomainDict, diet: Diet | None = None) -> Answer:
+    """More foods like those of the last answer (same category, else the richest), that
+    were not shown yet and that the diet allows."""
     if last.kind == "rich_foods":
         category = last.category
         ranked = foods_by_category(category, limit=None) if category else \
@@ -264,7 +272,7 @@ def more_like_that(last: LastAnswer, domain: DomainDict) -> Answer:
     else:  # a diary: the richest foods overall
         category = None
         ranked = rich_foods(limit=1000, per_category=None)
-    suggestable = [f for f in ranked if food_info(f.key).get("suggest", True)]
+    suggestable = offered(ranked, diet)
     shown = [*last.shown, *([last.food] if last.food else [])]
     keys = more_foods([f.key for f in suggestable], shown, RICH_FOODS_SHOWN)
     by_key = {f.key: f for f in suggestable}
@@ -272,6 +280,7 @@ def more_like_that(last: LastAnswer, domain: DomainDict) -> Answer:
     if not keys:
         return Answer(reply.add("utter_followup_more_none"))
     reply.add("utter_followup_more_intro")
+    reply.extend(diet_fits_parts(domain, diet or Diet()))
     for key in keys:
         food = by_key[key]
         reply.add("utter_rich_foods_item", food=food.name, serving=food.serving,

@@ -14,18 +14,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from rasa_sdk.events import EventType
 from rasa_sdk.types import DomainDict
 
 from actions import entities as ents
 from actions.base import Answer, Chart, Turn, TurnAction
+from actions.diet import diet_fits_parts, diet_for, diet_words, is_empty, text_without_diet
 from actions.people import last_answer_events, person_ref
 from actions.replies import Reply, mg, number, percent, quote, render
 from nutrition.diary import diary_total
+from nutrition.diet import Diet, offered
 from nutrition.errors import FoodNotFound, InvalidAmount
 from nutrition.followup import carried_amount, is_followup_wording, percent_of
 from nutrition.foods import (
     PortionMagnesium,
     borrowed_volume,
+    capped_per_category,
     find_food,
     food_categories,
     food_info,
@@ -340,48 +344,72 @@ def _magnesium_parts(reply: Reply, result: PortionMagnesium,
 
 
 class ActionRichFoods(TurnAction):
-    """Foods richest in magnesium per typical serving, for a category or overall."""
+    """Foods richest in magnesium per typical serving, for a category or overall, in the
+    person's diet."""
 
     def name(self) -> str:
         return "action_rich_foods"
 
     def answer(self, turn: Turn, domain: DomainDict) -> Answer:
-        category = ents.food_category(turn.text, food_categories())
+        category = ents.food_category(text_without_diet(turn), food_categories())
+        diet, events = diet_for(turn)
         other = [n for n in turn.nutrients if n != DEFAULT_NUTRIENT]
         if other:
             # "which foods are high in calcium?": ranked by that nutrient, never magnesium
-            return nutrient_rich_answer(turn, other[0], category)
-        if category is None:
-            ranked = rich_foods(limit=len(food_keys()), per_category=2)
-            reply = Reply().add("utter_rich_foods_all")
-        else:
-            ranked = foods_by_category(category, limit=None)
-            reply = Reply().add(f"utter_rich_foods_{category}")
-        # only foods eaten as they are (not dry ingredients or spices)
-        ranked = [food for food in ranked if food_info(food.key).get("suggest", True)]
-        for food in ranked[:RICH_FOODS_SHOWN]:
-            reply.add("utter_rich_foods_item", food=food.name, serving=food.serving,
-                      magnesium_mg=mg(food.magnesium_mg))
-        if category in GLUTEN_NOTE_CATEGORIES:
-            reply.add("utter_rich_foods_gluten")
-        reply.add("utter_rich_foods_more")
-        reply.add("utter_food_source")
-        shown = [food.key for food in ranked[:RICH_FOODS_SHOWN]]
-        return Answer(reply, events=last_answer_events(
-            "rich_foods", turn.person, category=category, shown=shown))
+            return nutrient_rich_answer(turn, other[0], category, diet=diet, events=events,
+                                        domain=domain)
+        return magnesium_rich_answer(turn, domain, category, diet, events)
+
+
+def magnesium_rich_answer(turn: Turn, domain: DomainDict, category: str | None, diet: Diet,
+                          events: list[EventType] | None = None) -> Answer:
+    """Foods richest in magnesium per typical serving (of a category, or two of each
+    category), those the diet allows."""
+    if category is None:
+        ranked = capped_per_category(
+            offered(rich_foods(limit=len(food_keys()), per_category=None), diet), 2)
+        reply = Reply().add("utter_rich_foods_all")
+    else:
+        ranked = offered(foods_by_category(category, limit=None), diet)
+        reply = Reply().add(f"utter_rich_foods_{category}")
+    if not ranked:
+        return Answer(Reply().extend(none_in_diet_parts(domain, diet)), events=events or [])
+    reply.extend(diet_fits_parts(domain, diet))
+    for food in ranked[:RICH_FOODS_SHOWN]:
+        reply.add("utter_rich_foods_item", food=food.name, serving=food.serving,
+                  magnesium_mg=mg(food.magnesium_mg))
+    if category in GLUTEN_NOTE_CATEGORIES:
+        reply.add("utter_rich_foods_gluten")
+    reply.add("utter_rich_foods_more")
+    reply.add("utter_food_source")
+    shown = [food.key for food in ranked[:RICH_FOODS_SHOWN]]
+    return Answer(reply, events=[*(events or []), *last_answer_events(
+        "rich_foods", turn.person, category=category, shown=shown)])
+
+
+def none_in_diet_parts(domain: DomainDict, diet: Diet) -> list[Part]:
+    """No food of the list fits the diet: said so, with the diet."""
+    if is_empty(diet):
+        return [("utter_followup_more_none", {})]
+    return [("utter_rich_foods_none_in_diet", {"diet": diet_words(domain, diet)})]
 
 
 def nutrient_rich_answer(turn: Turn, nutrient: str, category: str | None,
-                         shown: tuple[str, ...] = ()) -> Answer:
-    """Foods richest in calcium or vitamin D per typical serving (those not ``shown`` yet),
-    from the food table; fortified foods are said to be so."""
-    ranked = [food for food in richest_in(nutrient, category)
-              if food_info(food.key).get("suggest", True) and food.key not in shown]
+                         shown: tuple[str, ...] = (), *, diet: Diet | None = None,
+                         events: list[EventType] | None = None,
+                         domain: DomainDict | None = None) -> Answer:
+    """Foods richest in calcium or vitamin D per typical serving (those not ``shown`` yet
+    that the diet allows), from the food table; fortified foods are said to be so."""
+    diet = diet if diet is not None else Diet()
+    ranked = [food for food in offered(richest_in(nutrient, category), diet)
+              if food.key not in shown]
     reply = Reply()
     if not ranked:
-        return Answer(reply.add("utter_followup_more_none"))
+        return Answer(reply.extend(none_in_diet_parts(domain or {}, diet)),
+                      events=events or [])
     reply.add(f"utter_rich_foods_{nutrient}" if category is None
               else f"utter_rich_foods_{nutrient}_category")
+    reply.extend(diet_fits_parts(domain or {}, diet))
     fortified = False
     for food in ranked[:RICH_FOODS_SHOWN]:
         reply.add(f"utter_rich_foods_{nutrient}_item", food=food.name, serving=food.serving,
@@ -392,8 +420,8 @@ def nutrient_rich_answer(turn: Turn, nutrient: str, category: str | None,
     reply.add("utter_rich_foods_more")
     reply.add("utter_food_source")
     keys = [*shown, *(food.key for food in ranked[:RICH_FOODS_SHOWN])]
-    return Answer(reply, events=last_answer_events(
-        "rich_foods", turn.person, category=category, shown=keys, nutrient=nutrient))
+    return Answer(reply, events=[*(events or []), *last_answer_events(
+        "rich_foods", turn.person, category=category, shown=keys, nutrient=nutrient)])
 
 
 def portions_said(
@@ -442,11 +470,13 @@ def share_part(total: Share, person: str | None = None) -> Part:
 
 
 def calcium_parts(calcium_mg: float, ratio: float | None,
-                  intake: RecommendedIntake | None, person: str | None = None) -> list[Part]:
-    """The calcium of a day's (or a message's) foods, its share of the calcium RDA/AI when
-    the person is known (``person``: how the reply names someone else), and the day's
-    calcium-to-magnesium ratio, with the ratio opinions labelled as opinions."""
-    parts: list[Part] = [("utter_diary_calcium", {"calcium_mg": mg(calcium_mg)})]
+                  intake: RecommendedIntake | None, person: str | None = None,
+                  lead: str = "utter_diary_calcium") -> list[Part]:
+    """The calcium of a day's (or a message's) foods, or a week's daily average (``lead``:
+    the response that says which), its share of the calcium RDA/AI when the person is known
+    (``person``: how the reply names someone else), and the calcium-to-magnesium ratio, with
+    the ratio opinions labelled as opinions."""
+    parts: list[Part] = [(lead, {"calcium_mg": mg(calcium_mg)})]
     if intake is not None:
         share = percent(percent_of(calcium_mg, intake.calcium_mg))
         if person is None:

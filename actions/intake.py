@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.base import (
     ASKED_NUTRIENT_SLOT,
     CURRENT_PERSON_SLOT,
+    PENDING_REQUEST_SLOT,
     Answer,
     Chart,
     Turn,
@@ -84,6 +85,9 @@ class ActionRecommendedIntake(TurnAction):
         answer = needs_answer(turn.profile, turn.caution, domain, person, nutrients)
         answer.events = [SlotSet(CURRENT_PERSON_SLOT, None), *answer.events,
                          SlotSet(ASKED_NUTRIENT_SLOT, None)]
+        if turn.pending_request:
+            # the intake answer was asked for: a request kept before it is dropped
+            answer.events.append(SlotSet(PENDING_REQUEST_SLOT, None))
         return answer
 
 

@@ -12,7 +12,6 @@ the person's age, nor at all under a medical caution.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any
 
@@ -21,9 +20,17 @@ from rasa_sdk.types import DomainDict
 
 from actions import diary as diary_actions
 from actions import entities as ents
-from actions.base import DIET_SLOT, MENU_VARIANT_SLOT, Answer, Chart, Turn, TurnAction
+from actions.base import MENU_VARIANT_SLOT, PENDING_REQUEST_SLOT, Answer, Chart, Turn, TurnAction
+from actions.diet import diet_fits_parts, diet_for, diet_said, diet_words
 from actions.followups import ActionFollowup
-from actions.foods import FoodsSaid, diary_chart, food_name, unknown_food_parts
+from actions.foods import (
+    FoodsSaid,
+    diary_chart,
+    food_name,
+    magnesium_rich_answer,
+    nutrient_rich_answer,
+    unknown_food_parts,
+)
 from actions.people import last_answer_events, person_ref
 from actions.replies import Reply, mg, number, quote, render
 from actions.supplements import (
@@ -35,9 +42,9 @@ from actions.supplements import (
 )
 from nutrition import diary_days as days
 from nutrition.diary import GapPlan, close_gap_for_person
-from nutrition.diet import DISLIKE, Diet, combine, diet_from_slot, diet_from_values, diet_value
+from nutrition.diet import Diet
 from nutrition.errors import FoodNotFound, InvalidAmount, NutritionError, UnknownSupplementForm
-from nutrition.foods import food_categories, food_info
+from nutrition.foods import food_info
 from nutrition.intake import RecommendedIntake, adult_rda_range_mg
 from nutrition.inverse import (
     AboveSupplementLimit,
@@ -57,68 +64,6 @@ Part = tuple[str, dict[str, Any]]
 
 #: Nutrients an amount of food can be worked out for.
 TARGET_NUTRIENTS = ("magnesium", "calcium")
-# A food right after one of these words is one the person avoids ("no tofu").
-_NO_BEFORE = re.compile(r"\b(?:no|not|without|except)\s+$", re.IGNORECASE)
-
-
-# ------------------------------------------------------------------------------ the diet
-
-
-def diet_said(turn: Turn) -> tuple[Diet, bool]:
-    """The diet this message states, and whether it states one: restrictions and avoided
-    categories from the ``diet`` entities, and the foods after "I don't like" or "no"."""
-    diet_entities = ents.of_type(turn.entities, "diet")
-    values = [str(e.get("value")) for e in diet_entities]
-    marks = [e.get("end") for e in diet_entities
-             if e.get("value") == DISLIKE and isinstance(e.get("end"), int)]
-    disliked: list[str] = []
-    for food in ents.of_type(turn.entities, "food"):
-        start = food.get("start")
-        if not isinstance(start, int):
-            continue
-        after_mark = any(isinstance(end, int) and end <= start for end in marks)
-        if after_mark or _NO_BEFORE.search(turn.text[:start]):
-            disliked.append(turn.words(food))
-    stated = bool(disliked) or any(value != DISLIKE for value in values)
-    return diet_from_values(values, disliked), stated
-
-
-def diet_for(turn: Turn) -> tuple[Diet, list[EventType]]:
-    """The diet to plan with: the user's kept diet plus what this message says (kept in
-    the ``diet`` slot); for someone else, only what this message says."""
-    said, stated = diet_said(turn)
-    if turn.person is not None:
-        return said, []
-    kept = diet_from_slot(turn.diet)
-    diet = combine(kept, said)
-    events: list[EventType] = []
-    if stated and diet_value(diet) != diet_value(kept):
-        events.append(SlotSet(DIET_SLOT, diet_value(diet)))
-    return diet, events
-
-
-def diet_words(domain: DomainDict, diet: Diet) -> str:
-    """The diet in words: "vegan, no nuts, no firm tofu"."""
-    words = [render(domain, f"utter_diet_word_{name}") for name in diet.restrictions()]
-    categories = set(food_categories())
-    for dislike in sorted(diet.dislikes):
-        if dislike in categories:
-            try:
-                words.append(render(domain, f"utter_diet_word_{dislike}"))
-                continue
-            except KeyError:
-                pass
-            words.append(render(domain, "utter_diet_word_dislike",
-                                {"food": dislike.replace("_", " ")}))
-        else:
-            words.append(render(domain, "utter_diet_word_dislike", {"food": food_name(dislike)}))
-    return ", ".join(words)
-
-
-def _is_empty(diet: Diet) -> bool:
-    return not diet.restrictions() and not diet.dislikes
-
-
 # ------------------------------------------------------------------------------ shared reading
 
 
@@ -300,19 +245,51 @@ class ActionCloseGap(TurnAction):
         return gap_answer(turn, domain, diet, events)
 
 
+# ---------------------------------------------------------------- waiting for the profile
+
+#: The request kept while the profile form asks (``pending_request``) for each answer.
+PENDING_GAP = {"magnesium": "close_gap", "calcium": "close_gap_calcium"}
+PENDING_MENU = "day_menu"
+
+
+def profile_first(turn: Turn, reply: Reply, request: str,
+                  events: list[EventType]) -> Answer:
+    """The user's own target is needed and their profile lacks details: the request is kept
+    and the profile form (started by the rules of data/rules/planning.yml) asks for them;
+    the rules answer the request once the form is filled. For someone else, or a profile
+    the tables have no figures for, the reply says what is needed instead."""
+    if turn.person is None and turn.profile.needs():
+        return Answer(reply.add("utter_plan_profile_first"),
+                      events=[*events, SlotSet(PENDING_REQUEST_SLOT, request)])
+    return Answer(reply.add("utter_plan_needs_profile"), events=events)
+
+
+def answered(turn: Turn) -> list[EventType]:
+    """A kept request is answered: it is no longer kept."""
+    return [SlotSet(PENDING_REQUEST_SLOT, None)] if turn.pending_request else []
+
+
+def gap_nutrient(turn: Turn) -> str:
+    """The nutrient of a gap question: the one the message names, or, when the answer
+    comes after the profile form, the one the kept request named."""
+    if turn.intent != "ask_close_gap" and turn.pending_request == PENDING_GAP["calcium"]:
+        return "calcium"
+    nutrient = target_nutrient(turn)
+    return nutrient if nutrient in TARGET_NUTRIENTS else "magnesium"
+
+
 def gap_answer(turn: Turn, domain: DomainDict, diet: Diet, events: list[EventType]) -> Answer:
     reply = Reply().extend(_person_lead(turn, domain))
     intake = turn.intake
-    nutrient = target_nutrient(turn)
-    if nutrient not in TARGET_NUTRIENTS:
-        nutrient = "magnesium"
+    nutrient = gap_nutrient(turn)
     if intake is None:
-        return Answer(reply.add("utter_plan_needs_profile"), events=events)
+        return profile_first(turn, reply, PENDING_GAP[nutrient], events)
+    events = [*events, *answered(turn)]
     eaten = 0.0
-    if nutrient == "magnesium" and turn.person is None:
+    if turn.person is None:
         diary = days.entries(turn.diary)
-        eaten = days.day_total(diary, diary_actions.today(turn), float(intake.magnesium_mg)
-                               ).total_mg
+        day = days.day_total(diary, diary_actions.today(turn), float(intake.magnesium_mg))
+        eaten = day.calcium_mg if nutrient == "calcium" else day.total_mg
     plan = close_gap_for_person(nutrient, eaten, age_years=float(turn.profile.age or 0),
                                 sex=turn.profile.sex, pregnant=turn.profile.pregnant,
                                 lactating=turn.profile.lactating, diet=diet)
@@ -326,17 +303,14 @@ def gap_parts(plan: GapPlan, intake: RecommendedIntake, domain: DomainDict, diet
     _, kind = _need(intake, plan.nutrient)
     parts: list[Part] = [("utter_gap_target", {"nutrient": plan.nutrient,
                                                "target_mg": mg(plan.target_mg), "kind": kind})]
-    if plan.nutrient == "calcium":
-        parts.append(("utter_gap_calcium_diary", {}))
-    elif own_diary and plan.eaten_mg > 0:
+    if own_diary and plan.eaten_mg > 0:
         parts.append(("utter_gap_diary", {"eaten_mg": mg(plan.eaten_mg),
                                           "remaining_mg": mg(plan.remaining_mg)}))
     elif own_diary:
         parts.append(("utter_gap_no_diary", {"remaining_mg": mg(plan.remaining_mg)}))
     if plan.closed:
         return parts + [("utter_gap_closed", {"nutrient": plan.nutrient})]
-    if not _is_empty(diet):
-        parts.append(("utter_diet_fits", {"diet": diet_words(domain, diet)}))
+    parts.extend(diet_fits_parts(domain, diet))
     if plan.too_big_for_one_food:
         return parts + [("utter_gap_too_big", {"remaining_mg": mg(plan.remaining_mg),
                                                "max_servings": plan.max_servings})]
@@ -401,7 +375,8 @@ def menu_answer(turn: Turn, domain: DomainDict, diet: Diet, variant: int,
     intake = turn.intake
     profile = turn.profile
     if intake is None or profile.age is None:
-        return Answer(reply.add("utter_plan_needs_profile"), events=events)
+        return profile_first(turn, reply, PENDING_MENU, events)
+    events = [*events, *answered(turn)]
     request = MenuRequest(age_years=profile.age, sex=profile.sex, pregnant=profile.pregnant,
                           lactating=profile.lactating, diet=diet, variant=variant)
     try:
@@ -422,8 +397,7 @@ def menu_answer(turn: Turn, domain: DomainDict, diet: Diet, variant: int,
 def menu_parts(menu: DayMenu, intake: RecommendedIntake, domain: DomainDict,
                diet: Diet) -> list[Part]:
     parts: list[Part] = [("utter_menu_intro", {})]
-    if not _is_empty(diet):
-        parts.append(("utter_diet_fits", {"diet": diet_words(domain, diet)}))
+    parts.extend(diet_fits_parts(domain, diet))
     for meal in menu.meals:
         items = "; ".join(
             render(domain, "utter_menu_item", {
@@ -482,5 +456,18 @@ class ActionInformDiet(TurnAction):
             return menu_answer(turn, domain, diet, 0, events)
         if turn.last.kind == "gap":
             return gap_answer(turn, domain, diet, events)
+        if turn.last.kind == "rich_foods" and turn.last.person in (None, SELF):
+            # "I'm vegan" after a list of foods: the list again, in the diet
+            return rich_answer_again(turn, domain, diet, events)
         reply = Reply().add("utter_diet_kept", diet=diet_words(domain, diet))
         return Answer(reply, events=events)
+
+
+def rich_answer_again(turn: Turn, domain: DomainDict, diet: Diet,
+                      events: list[EventType]) -> Answer:
+    """The last list of rich foods (its nutrient and category) again, in ``diet``."""
+    nutrient = turn.last.nutrient
+    if nutrient not in (None, "magnesium"):
+        return nutrient_rich_answer(turn, str(nutrient), turn.last.category, diet=diet,
+                                    events=events, domain=domain)
+    return magnesium_rich_answer(turn, domain, turn.last.category, diet, events)

@@ -20,12 +20,13 @@ from actions.base import (
     DIARY_SLOT,
     DIET_SLOT,
     MENU_VARIANT_SLOT,
+    PENDING_REQUEST_SLOT,
     Answer,
     Turn,
     TurnAction,
 )
+from actions.diet import diet_words
 from actions.people import FOLLOWUP_SLOTS, person_ref
-from actions.planning import diet_words
 from actions.replies import Reply, number
 from common.privacy import DELETE_CONVERSATION_SLOT
 from nutrition.diary_days import KEEP_DAYS, entries
@@ -33,9 +34,10 @@ from nutrition.diet import diet_from_slot
 from nutrition.profile import FIELDS, LIFE_STAGES, NOT_STATED, SEXES
 
 # Profile slots, the kept caution, other people asked about, what the last answer was
-# about, the food diary and the diet: what "start over" clears.
+# about, the food diary, the diet and a request kept for the profile form: what "start
+# over" clears.
 PERSONAL_SLOTS = (*FIELDS, CAUTION_SLOT, *FOLLOWUP_SLOTS, DIARY_SLOT, DIET_SLOT,
-                  MENU_VARIANT_SLOT)
+                  MENU_VARIANT_SLOT, PENDING_REQUEST_SLOT)
 
 
 def _stored(turn: Turn) -> bool:

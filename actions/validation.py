@@ -24,7 +24,7 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import entities as ents
-from actions.base import ASKED_NUTRIENT_SLOT, Turn
+from actions.base import ASKED_NUTRIENT_SLOT, PENDING_REQUEST_SLOT, Turn
 from actions.intake import SLOTS, Update, apply_update
 from actions.replies import Reply, quote
 from nutrition.bone_density import BoneScore, find_bone_scores
@@ -161,6 +161,10 @@ class ProfileFormValidation(FormValidationAction, ABC):
         }
         checked = apply_update(current, read_update(tracker, self.form_name()))
         events.update(checked.slots)
+        if ents.latest_intent(tracker) == "ask_magnesium_need" \
+                and tracker.get_slot(PENDING_REQUEST_SLOT):
+            # the intake asked for now wins over a menu or gap asked before the form
+            events[PENDING_REQUEST_SLOT] = None
         Reply().extend(checked.messages).send(dispatcher, domain)
         return [SlotSet(slot, value) for slot, value in events.items()]
 

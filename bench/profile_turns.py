@@ -2,8 +2,10 @@
 
     .venv/bin/python -m bench.profile_turns [--rounds 3] [--profile out.prof]
 
-Starts the action server (`python -m runtime.actions` on a free port, with
-harness.stack.BotStack as the tests start it), loads the trained model with endpoints.yml
+Runs the custom actions as `make run` does: inside this process by default
+(ACTIONS_MODULE=actions), or with ACTIONS_MODULE set empty in the action server
+(`python -m runtime.actions` on a free port, started with harness.stack.BotStack as the
+tests start it). Loads the trained model with endpoints.yml
 (tracker store in a temporary SQLite file) and the runtime guards and speed-ups as
 `python -m runtime` installs them, then plays every test story's user turns through
 `Agent.handle_message`, `--rounds` times, each conversation with a fresh sender.
@@ -30,7 +32,7 @@ from pathlib import Path
 
 from bench.run_bench import load_conversations
 from harness.paths import ROOT
-from harness.stack import BotStack
+from harness.stack import DEFAULT_ACTIONS_MODULE, BotStack
 
 
 async def play(agent, conversations, profile: cProfile.Profile | None = None) -> dict:
@@ -85,6 +87,8 @@ def main() -> None:
     args = parser.parse_args()
 
     os.chdir(ROOT)
+    os.environ.setdefault("ACTIONS_MODULE", DEFAULT_ACTIONS_MODULE)  # before runtime's ""
+    remote = not os.environ["ACTIONS_MODULE"].strip()
     from runtime.__main__ import install_runtime
 
     install_runtime(os.environ)
@@ -97,7 +101,8 @@ def main() -> None:
         stack = BotStack(workdir=Path(tmp))
         os.environ.update(ACTION_ENDPOINT_URL=f"{stack.actions_url}/webhook",
                           TRACKER_DB=str(Path(tmp) / "tracker.db"))
-        stack.start_actions()
+        if remote:
+            stack.start_actions()
         try:
             asyncio.run(measure(args, ROOT / "endpoints.yml"))
         finally:

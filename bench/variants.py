@@ -49,7 +49,8 @@ class Variant:
 
 
 VARIANTS = [
-    Variant("shipped", "as shipped: SQLite via runtime.tracker_store, runtime speed-ups"),
+    Variant("shipped", "as shipped: SQLite via runtime.tracker_store, runtime speed-ups, "
+            "the custom actions inside the Rasa server"),
     Variant("no-speedups", "RUNTIME_SPEEDUPS=off: Rasa's reply validation and dask runner",
             env={"RUNTIME_SPEEDUPS": "off"}),
     Variant("no-tracker-cache", "tracker cache off (cache_size: 0): pooled WAL SQLite only",
@@ -58,11 +59,11 @@ VARIANTS = [
             endpoints="bench/variants/endpoints.rasa-sql.yml"),
     Variant("in-memory", "in-memory tracker store (conversations lost on restart)",
             endpoints="bench/variants/endpoints.in-memory.yml"),
-    Variant("in-process-actions",
-            "ACTIONS_MODULE=actions: the custom actions run inside the Rasa server "
-            "(rasa-sdk's executor), no action server", env={"ACTIONS_MODULE": "actions"}),
-    Variant("compressed", "COMPRESS_ACTION_SERVER_REQUEST=true (gzip action calls)",
-            env={"COMPRESS_ACTION_SERVER_REQUEST": "true"}),
+    Variant("action-server",
+            "ACTIONS_MODULE empty: the custom actions in the action server, called over HTTP "
+            "(the default before 2026-11-30)", env={"ACTIONS_MODULE": ""}),
+    Variant("compressed", "action server, COMPRESS_ACTION_SERVER_REQUEST=true (gzip action "
+            "calls)", env={"ACTIONS_MODULE": "", "COMPRESS_ACTION_SERVER_REQUEST": "true"}),
     Variant("shipped-2-workers", "as shipped, SANIC_WORKERS=2: two Sanic workers share the "
             "SQLite file (runtime.lock_store.SQLiteLockStore serialises each conversation)",
             env={"SANIC_WORKERS": "2"}),

@@ -43,7 +43,8 @@ class RunScript:
                 (sandbox / entry.name).symlink_to(entry)
         self.ports = {"RASA_PORT": free_port(), "ACTIONS_PORT": free_port(),
                       "WEB_PORT": free_port()}
-        # (scripts/run.sh as a user starts it: its own defaults, the action server included)
+        # (scripts/run.sh as a user starts it: its own defaults, the actions inside the Rasa
+        # server; pass ACTIONS_MODULE="" in `env` for the action server)
         base = {k: v for k, v in os.environ.items()
                 if k not in {"JWT_SECRET", "RASA_AUTH_TOKEN", "PROFILE", "ACTION_ENDPOINT_URL",
                              "TRACKER_DB", "ACTIONS_MODULE"}}

@@ -23,6 +23,10 @@ from harness.net import free_port, http, log_tail, wait_until_up
 from harness.paths import MODEL, ROOT, VENV_BIN, WEB_DIST
 from harness.run_script import descendants
 
+# Where `make` runs the custom actions when ACTIONS_MODULE is not set (the Makefile's
+# default, README "Actions in the server or apart"): inside the Rasa server.
+DEFAULT_ACTIONS_MODULE = "actions"
+
 
 def rss_mb(pid: int) -> float:
     """Resident memory of a process and all its descendants, in MB (Linux /proc)."""
@@ -158,7 +162,9 @@ class BotStack:
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
             SANIC_HOST="127.0.0.1",
         )
-        env.setdefault("ACTIONS_MODULE", "")  # endpoints.yml: empty means the action server
+        # endpoints.yml: "actions" (make's default) runs the actions in the Rasa server, empty
+        # means the action server
+        env.setdefault("ACTIONS_MODULE", DEFAULT_ACTIONS_MODULE)
         env.update(self.env)
         return env
 

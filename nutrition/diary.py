@@ -213,6 +213,21 @@ def magnesium_target(target_mg: float | None) -> tuple[float, bool]:
     return float(target_mg), False
 
 
+@dataclass(frozen=True)
+class TargetShare:
+    """A total as a share of a target, and what is left of it (never below 0)."""
+
+    percent_of_target: float
+    remaining_mg: float
+
+
+def target_share(total_mg: float, target_mg: float) -> TargetShare:
+    """``total_mg`` against ``target_mg``, exact (a reply rounds each figure once, for
+    reading): the one rule for the one-message total, a diary day and a week's average."""
+    return TargetShare(percent_of_target=100 * total_mg / target_mg,
+                       remaining_mg=max(0.0, target_mg - total_mg))
+
+
 def diary_total(items: Iterable[DiaryItem], target_mg: float | None = None) -> DiaryTotal:
     """Add up the magnesium of diary items and compare with a target.
 
@@ -234,15 +249,15 @@ def diary_total(items: Iterable[DiaryItem], target_mg: float | None = None) -> D
     # exact figures: a reply rounds each once, for reading
     total = sum(result.magnesium_mg for result in results)
     calcium = sum(result.calcium_mg for result in results)
-    remaining = max(0.0, target - total)
+    share = target_share(total, target)
     return DiaryTotal(
         total_mg=total,
         items=tuple(results),
         target_mg=target,
         target_is_daily_value=target_is_dv,
-        percent_of_target=100 * total / target,
-        remaining_mg=remaining,
-        suggestions=tuple(gap_suggestions(remaining)),
+        percent_of_target=share.percent_of_target,
+        remaining_mg=share.remaining_mg,
+        suggestions=tuple(gap_suggestions(share.remaining_mg)),
         calcium_mg=calcium,
         calcium_to_magnesium=calcium_to_magnesium(calcium, total),
     )

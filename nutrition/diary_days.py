@@ -3,12 +3,13 @@
 The diary is a plain list of entries (JSON-ready dicts, so a chat slot can hold it):
 
     {"date": "2026-11-30", "food": "almonds", "name": "almonds (dry roasted)",
-     "amount": 1.0, "unit": "oz", "portion": "1 oz", "mg": 79.1}
+     "amount": 1.0, "unit": "oz", "portion": "1 oz", "mg": 79.095..., "ca_mg": 75.976...}
 
-Each entry keeps the magnesium worked out when it was added, so a day's total is a sum of
-stored figures (no food is looked up again). Entries older than :data:`KEEP_DAYS` days are
-dropped whenever the diary changes, so it stays small. Functions here never change the list
-they get: they return a new one.
+Each entry keeps the magnesium (and calcium) worked out when it was added, exact, so a day's
+total is a sum of stored figures (no food is looked up again) and every figure here is exact:
+a reply rounds each one once, for reading (actions/replies.py). Entries older than
+:data:`KEEP_DAYS` days are dropped whenever the diary changes, so it stays small. Functions
+here never change the list they get: they return a new one.
 
 Dates: the day is the person's local day. :func:`local_date` turns a moment (seconds since
 the epoch) and an IANA time zone name into that date; an unknown zone counts as UTC.
@@ -24,7 +25,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .diary import magnesium_target
+from .diary import magnesium_target, target_share
 from .errors import InvalidAmount, NutritionError
 from .foods import PortionMagnesium, magnesium_in_portion
 from .ratio import calcium_to_magnesium
@@ -127,8 +128,8 @@ def make_entry(day: date, portion: PortionMagnesium) -> Entry:
         "amount": portion.amount,
         "unit": portion.unit,
         "portion": portion.description,
-        "mg": round(portion.magnesium_mg, 1),
-        "ca_mg": round(portion.calcium_mg, 1),
+        "mg": portion.magnesium_mg,
+        "ca_mg": portion.calcium_mg,
     }
 
 
@@ -233,16 +234,17 @@ def day_total(diary: Sequence[Mapping[str, Any]], day: date,
     the day's calcium and its calcium-to-magnesium ratio."""
     target, is_dv = magnesium_target(target_mg)
     items = on_day(diary, day)
-    total = round(sum(float(e["mg"]) for e in items), 1)
-    calcium = round(sum(entry_calcium_mg(e) for e in items), 1)
+    total = sum(float(e["mg"]) for e in items)
+    calcium = sum(entry_calcium_mg(e) for e in items)
+    share = target_share(total, target)
     return DayTotal(
         day=day,
         items=tuple(items),
         total_mg=total,
         target_mg=target,
         target_is_daily_value=is_dv,
-        percent_of_target=round(100 * total / target, 1),
-        remaining_mg=round(max(0.0, target - total), 1),
+        percent_of_target=share.percent_of_target,
+        remaining_mg=share.remaining_mg,
         calcium_mg=calcium,
         calcium_to_magnesium=calcium_to_magnesium(calcium, total),
     )
@@ -260,20 +262,27 @@ class WeekAverage:
     target_mg: float
     target_is_daily_value: bool
     percent_of_target: float
+    calcium_mg: float = 0.0  # the daily calcium average over the same days (mg)
+    # calcium divided by magnesium over those days (None: no magnesium); nutrition/ratio.py
+    calcium_to_magnesium: float | None = None
 
 
 def week_average(diary: Sequence[Mapping[str, Any]], today: date,
                  target_mg: float | None = None, days: int = WEEK_DAYS) -> WeekAverage:
-    """The daily average of the ``days`` days up to and including ``today``, over the days
-    that have entries (days with nothing logged are not counted as 0 mg)."""
+    """The daily average of magnesium and calcium over the ``days`` days up to and including
+    ``today``, over the days that have entries (days with nothing logged are not counted as
+    0 mg), and their calcium-to-magnesium ratio."""
     target, is_dv = magnesium_target(target_mg)
     first = today - timedelta(days=days - 1)
     totals: dict[date, float] = {}
+    calcium = 0.0
     for entry in diary:
         day = entry_date(entry)
         if first <= day <= today:
             totals[day] = totals.get(day, 0.0) + float(entry["mg"])
-    average = round(sum(totals.values()) / len(totals), 1) if totals else 0.0
+            calcium += entry_calcium_mg(entry)
+    average = sum(totals.values()) / len(totals) if totals else 0.0
+    calcium_average = calcium / len(totals) if totals else 0.0
     return WeekAverage(
         first_day=first,
         last_day=today,
@@ -282,7 +291,9 @@ def week_average(diary: Sequence[Mapping[str, Any]], today: date,
         average_mg=average,
         target_mg=target,
         target_is_daily_value=is_dv,
-        percent_of_target=round(100 * average / target, 1),
+        percent_of_target=target_share(average, target).percent_of_target,
+        calcium_mg=calcium_average,
+        calcium_to_magnesium=calcium_to_magnesium(calcium_average, average),
     )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from .errors import FoodNotFound, NutritionError
 from .foods import find_food, food_categories, food_info, food_keys
@@ -71,6 +71,26 @@ class Diet:
         if contains is None:  # unknown: never offered under a restriction
             return False
         return not avoided.intersection(contains)
+
+
+class _Keyed(Protocol):
+    @property
+    def key(self) -> str: ...
+
+
+KeyedFood = TypeVar("KeyedFood", bound=_Keyed)
+
+
+def offered(ranked: Iterable[KeyedFood], diet: Diet | None = None) -> list[KeyedFood]:
+    """The foods of ``ranked`` (anything with a food ``key``, in its order) that a list of
+    foods may offer: foods eaten as they are (not those marked ``suggest: false``, dry
+    ingredients and spices) that ``diet`` allows."""
+    kept = []
+    for food in ranked:
+        info = food_info(food.key)
+        if info.get("suggest", True) and (diet is None or diet.allows(info)):
+            kept.append(food)
+    return kept
 
 
 def make_diet(

@@ -436,13 +436,20 @@ def rich_foods(limit: int = 10, per_category: int | None = None) -> list[RankedF
     ranked = _ranked(_foods().values())
     if per_category is None:
         return ranked[:limit]
+    return capped_per_category(ranked, per_category, limit)
+
+
+def capped_per_category(ranked: Iterable[RankedFood], per_category: int,
+                        limit: int | None = None) -> list[RankedFood]:
+    """The first ``per_category`` foods of each category, in the order of ``ranked`` (an
+    overall list shows a range of foods, not only seeds), at most ``limit`` of them."""
     counts: dict[str, int] = {}
-    chosen = []
+    chosen: list[RankedFood] = []
     for item in ranked:
         if counts.get(item.category, 0) < per_category:
             chosen.append(item)
             counts[item.category] = counts.get(item.category, 0) + 1
-        if len(chosen) == limit:
+        if limit is not None and len(chosen) == limit:
             break
     return chosen
 

@@ -59,11 +59,12 @@ class RatioAdvice:
 
 
 def calcium_to_magnesium(calcium_mg: float, magnesium_mg: float) -> float | None:
-    """Calcium divided by magnesium (``None`` when there is no magnesium to divide by), to
-    two decimals. A ratio only: whether it is "right" is an opinion (module docstring)."""
+    """Calcium divided by magnesium (``None`` when there is no magnesium to divide by),
+    exact: a reply rounds it once, for reading. A ratio only: whether it is "right" is an
+    opinion (module docstring)."""
     if magnesium_mg <= 0:
         return None
-    return round(calcium_mg / magnesium_mg, 2)
+    return calcium_mg / magnesium_mg
 
 
 def _optional_amount(value: object, name: str) -> float | None:
@@ -115,9 +116,9 @@ def ratio_advice(
     warnings: list[str] = []
     ratio = None
     gap = None
-    target_2 = round(calcium / 2, 1)
+    target_2 = calcium / 2
     meets = None if magnesium is None or mg_rda is None else magnesium >= mg_rda
-    short = None if magnesium is None or mg_rda is None else round(max(0.0, mg_rda - magnesium), 1)
+    short = None if magnesium is None or mg_rda is None else max(0.0, mg_rda - magnesium)
     if magnesium is not None:
         low_bar = mg_rda if mg_rda is not None else adult_rda_range_mg()[0]
         if magnesium == 0:
@@ -126,7 +127,7 @@ def ratio_advice(
             ratio = calcium_to_magnesium(calcium, magnesium)
             if ratio is not None and ratio > FAR_ABOVE_RATIO and magnesium < low_bar:
                 warnings.append("ratio_far_above_2_to_1")
-        gap = round(max(0.0, target_2 - magnesium), 1)
+        gap = max(0.0, target_2 - magnesium)
     reference = mg_rda if mg_rda is not None else adult_rda_range_mg()[1]
     if ul is None:
         warnings.append("ul_not_established")
@@ -138,7 +139,7 @@ def ratio_advice(
     return RatioAdvice(
         calcium_mg=calcium,
         magnesium_mg=magnesium,
-        magnesium_for_1_to_1_mg=round(calcium, 1),
+        magnesium_for_1_to_1_mg=calcium,
         magnesium_for_2_to_1_mg=target_2,
         current_ratio=ratio,
         supplemental_ul_mg=ul,

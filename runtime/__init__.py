@@ -29,9 +29,11 @@ runtime/patches.py (target, replacement, why):
 - reply_check.py      RemoteAction._validate_action_result (then speedups.py's validator);
 - speedups.py         RemoteAction._action_call_format, the processor's DaskGraphRunner,
                       SpacyNLP.load_model; rule_states.py RulePolicy._prediction_states;
-                      tracker_copy.py DialogueStateTracker.copy, .applied_events: the same
-                      results, faster (RUNTIME_SPEEDUPS=off leaves these out,
-                      RUNTIME_SPEEDUPS_LEAVE_OUT=<modules> some of them).
+                      tracker_copy.py DialogueStateTracker.copy, .applied_events;
+                      lean_imports.py ModelMetadata.from_dict (with a lazy import of two
+                      Rasa modules and thinc imported without TensorFlow): the same
+                      results, faster or in less memory (RUNTIME_SPEEDUPS=off leaves these
+                      out, RUNTIME_SPEEDUPS_LEAVE_OUT=<modules> some of them).
 
 Several targets are private to Rasa. Before changing anything, start-up checks that the
 installed Rasa is exactly the version the replacements were written for (3.6.21) and that

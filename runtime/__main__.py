@@ -16,11 +16,14 @@ scripts/run.sh, the test harness and deploy/ start the Rasa server this way inst
   onto a command line that `ps` shows. `--enable-api` without any authentication, or a
   secret that is short or a placeholder, stops the start with an error;
 - refuses SANIC_WORKERS > 1 with an in-memory tracker store (each worker process would
-  hold its own half of every conversation);
+  hold its own half of every conversation), and with several workers watches them: a
+  worker that dies stops the whole server, so that supervisord starts it again
+  (runtime/worker_watch.py);
 - switches Rasa's telemetry off unless RASA_TELEMETRY_ENABLED says otherwise;
 - installs the behaviour-preserving speed-ups of runtime/speedups.py unless
   RUNTIME_SPEEDUPS=off (for measuring them, or as an escape hatch); skops is imported
-  before Rasa either way.
+  before Rasa either way. With them, runtime/lean_imports.py keeps TensorFlow (and Keras,
+  JAX, h5py, matplotlib) out of the process, which the model never uses.
 """
 
 from __future__ import annotations
@@ -89,12 +92,17 @@ def _option_value(argv: Sequence[str], option: str, default: str) -> str:
     return default
 
 
+def sanic_workers(env: Mapping[str, str]) -> int:
+    """SANIC_WORKERS as Rasa reads it (1 when unset or not a number)."""
+    try:
+        return int(env.get("SANIC_WORKERS", "1"))
+    except ValueError:
+        return 1  # Rasa itself reports the bad value and uses one worker
+
+
 def check_workers(argv: Sequence[str], env: Mapping[str, str]) -> None:
     """Stop when several Sanic workers would each keep conversations in their own memory."""
-    try:
-        workers = int(env.get("SANIC_WORKERS", "1"))
-    except ValueError:
-        return  # Rasa itself reports the bad value and uses one worker
+    workers = sanic_workers(env)
     if workers <= 1:
         return
     from rasa.core.utils import AvailableEndpoints
@@ -176,11 +184,18 @@ def install_runtime(env: Mapping[str, str]) -> None:
     The settings come from `env`; the patches of runtime/patches.py are checked against the
     installed Rasa first, and a mismatch stops here with one line naming the patch."""
     import_skops_first()
+    from runtime.patches import SPEEDUPS
+
+    groups, left_out = patch_groups(env), speedups_left_out(env)
+    if SPEEDUPS in groups and "runtime.lean_imports" not in left_out:
+        from runtime.lean_imports import keep_tensorflow_out
+
+        keep_tensorflow_out()  # before anything imports spaCy or Rasa's policies
     from common.settings import Settings, activate
     from runtime import patches
 
     activate(Settings.from_env(env))
-    patches.install(patch_groups(env), speedups_left_out(env))
+    patches.install(groups, left_out)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -193,14 +208,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         check_channels(argv)
 
     install_runtime(os.environ)
+    if argv[:1] == ["run"]:
+        from runtime.worker_watch import watch_workers
+
+        watch_workers(sanic_workers(os.environ))
     sys.argv = ["rasa", *argv]
     from rasa.__main__ import main as rasa_main
 
     rasa_main()
     if argv[:1] == ["run"]:  # the server has stopped: skip Python's slow teardown
         from runtime.supervision import exit_without_teardown
+        from runtime.worker_watch import exit_code
 
-        exit_without_teardown()
+        exit_without_teardown(exit_code())  # not 0 when a Sanic worker died
 
 
 if __name__ == "__main__":

@@ -133,6 +133,17 @@ PATCHES: tuple[Patch, ...] = (
           "(self)", SPEEDUPS,
           uses=("_undo_till_previous_loop_execution", "_first_loop_execution_or_unhappy_path",
                 "_undo_till_previous")),
+    # runtime/lean_imports.py (with its lazy import of rasa.utils.train_utils)
+    Patch("rasa.engine.storage.storage", "ModelMetadata.from_dict",
+          "runtime.lean_imports:metadata_from_dict",
+          "a loaded model's training graph is rebuilt only when read, so the server does not "
+          "import its classes (and TensorFlow through DIETClassifier) (runtime/lean_imports.py)",
+          "(serialized)", SPEEDUPS),
+    Patch("rasa.shared.core.events", "Event.resolve_by_type",
+          "runtime.speedups:resolve_event_type",
+          "an event's class found in a kept map of type names instead of by walking every "
+          "event class for each event read (runtime/speedups.py)",
+          "(type_name, default=…)", SPEEDUPS),
     Patch("rasa.nlu.utils.spacy_utils", "SpacyNLP.load_model",
           "runtime.speedups:_load_spacy_once",
           "both SpacyNLP nodes share one loaded spaCy pipeline",
@@ -255,5 +266,7 @@ def install(groups: tuple[str, ...], leave_out: tuple[str, ...] = ()) -> None:
         replacement = _replacement(patch)
         if isinstance(inspect.getattr_static(owner, name), staticmethod):
             replacement = staticmethod(replacement)
+        elif isinstance(inspect.getattr_static(owner, name), classmethod):
+            replacement = classmethod(replacement)
         _originals[patch.target] = getattr(owner, name)
         setattr(owner, name, replacement)

@@ -67,9 +67,10 @@ export RUN_ROOT=$PWD MODEL ENDPOINTS RASA_HOST=$HOST RASA_PORT ACTIONS_PORT WEB_
 # Seconds each server gets to exit after SIGTERM before it is killed (SIGKILL).
 export STOP_WAIT=${STOP_WAIT:-10}
 export RASA_AUTOSTART=true WEB_AUTOSTART=false ACTIONS_AUTOSTART=true
-# ACTIONS_MODULE set (the default profile only): the actions run inside the Rasa server
-# (README "Actions in the server or apart"), so no action server is started.
-export ACTIONS_MODULE=${ACTIONS_MODULE:-}
+# ACTIONS_MODULE set (the default, "actions"; the default profile only): the actions run
+# inside the Rasa server (README "Actions in the server or apart"), so no action server is
+# started; set but empty (`make run ACTIONS_MODULE=`): the action server.
+export ACTIONS_MODULE=${ACTIONS_MODULE-actions}
 [ "$PROFILE" = scaled ] && ACTIONS_MODULE=""
 [ -n "$ACTIONS_MODULE" ] && [ "$mode" = serve ] && ACTIONS_AUTOSTART=false
 [ -d web/dist ] && WEB_AUTOSTART=true

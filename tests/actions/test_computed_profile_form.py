@@ -301,3 +301,15 @@ def test_a_bare_answer_with_a_unit_keeps_the_unit(text, age_years):
     said, slots = validate(text, "inform_profile", [], requested="age")
     assert slots["age"] == pytest.approx(age_years)
     assert said == ""
+
+
+@pytest.mark.parametrize("requested", ["age", None])
+def test_the_intake_question_drops_a_request_kept_for_the_form(requested):
+    """"plan me a day", then "how much magnesium do I need?": the form, once filled, gives
+    the intake answer the user asked for last, not the menu asked before."""
+    _, slots = validate("how much magnesium do I need", "ask_magnesium_need", [],
+                        slots={"pending_request": "day_menu"}, requested=requested)
+    assert "pending_request" in slots and slots["pending_request"] is None
+    _, kept = validate("65", "inform_profile", [age(65.0, "65", "65")],
+                       slots={"pending_request": "day_menu"}, requested="age")
+    assert "pending_request" not in kept

@@ -24,7 +24,7 @@ from actions.diary import (
     ActionFoodDiary,
 )
 from actions.privacy import ActionForgetProfile, ActionListStoredData
-from actions.replies import mg, percent
+from actions.replies import mg, number, percent
 from nutrition import diary_days as days
 from nutrition.foods import magnesium_in_portion
 from nutrition.profile import Profile
@@ -49,7 +49,7 @@ def response(name: str) -> str:
 
 
 def mg_of(food: str, amount: Any = None, unit: str | None = None) -> float:
-    return round(magnesium_in_portion(food, amount, unit).magnesium_mg, 1)
+    return magnesium_in_portion(food, amount, unit).magnesium_mg
 
 
 class Chat:
@@ -343,3 +343,24 @@ def test_fifty_item_diary_stays_quick_per_turn():
     assert "Foods in today's diary: 50" in said
     assert len(chat.diary) == 49
     assert elapsed < 0.25, f"{elapsed * 1000:.0f} ms a turn"
+
+
+def test_the_week_gives_calcium_and_the_ratio_too():
+    """The 7-day average holds calcium beside magnesium (its share of the calcium RDA when
+    the profile is known) and the calcium-to-magnesium ratio, each rounded once."""
+    from nutrition.intake import recommended_intake
+
+    chat = Chat(slots={"age": 65.0, "sex": "female", "life_stage": "none"},
+                at="2026-11-28T12:00:00+00:00")
+    chat.say("I had 2 ounces of almonds", "log_food_diary")
+    chat.later(days=2).say("I had a cup of milk and a banana", "log_food_diary")
+    week = chat.say("my average this week", "ask_diary_total")
+    entries = chat.diary
+    calcium = sum(e["ca_mg"] for e in entries) / 2
+    magnesium = sum(e["mg"] for e in entries) / 2
+    target = recommended_intake(age_years=65, sex="female").calcium_mg
+    assert response("utter_diary_week_calcium").format(calcium_mg=mg(calcium)) in week
+    assert response("utter_food_percent_calcium").format(
+        percent=percent(100 * calcium / target), target_mg=mg(target)) in week
+    assert response("utter_diary_ratio").format(ratio=number(calcium / magnesium, 1)) in week
+    assert response("utter_ratio_opinion_only") in week

@@ -229,6 +229,22 @@ def test_gap_counts_todays_diary():
         assert suggestion.name in said
 
 
+def test_calcium_gap_counts_todays_diary_calcium():
+    """The diary keeps each food's calcium, so the calcium gap starts from today's calcium."""
+    today = date(2026, 11, 30)
+    diary = days.add([], today, [magnesium_in_portion("yogurt_nonfat", 1, "cup")])
+    text = "which foods would close my calcium gap?"
+    tracker = make_tracker(text, "ask_close_gap", entities_of(text),
+                           slots={**WOMAN_70, "food_diary": diary})
+    tracker.events[1]["timestamp"] = NOON_UTC
+    messages, _ = run(ActionCloseGap(), tracker)
+    said = texts(messages)
+    eaten = days.day_total(diary, today).calcium_mg
+    assert eaten > 0
+    plan = close_gap_for_person("calcium", eaten, age_years=70, sex="female")
+    assert f"has {mg(eaten)} mg so far" in said and f"{mg(plan.remaining_mg)} mg is left" in said
+
+
 def test_a_gap_too_big_for_one_food_points_to_a_menu():
     diet = make_diet(["vegan", "nut_allergy"])
     said, _, _ = ask(ActionCloseGap(), "what could I eat to reach my target?",
@@ -253,11 +269,6 @@ def test_gap_honours_the_kept_diet():
     for suggestion in plan.suggestions:
         assert suggestion.name in said
         assert not contains(food_info(suggestion.key), diet.avoided())
-
-
-def test_gap_without_a_profile_asks_for_one():
-    said, _, _ = ask(ActionCloseGap(), "what could I eat to reach my target?", "ask_close_gap")
-    assert said == render(DOMAIN, "utter_plan_needs_profile")
 
 
 # ------------------------------------------------------------------------------ a day's menu
@@ -354,11 +365,6 @@ def test_an_impossible_diet_is_answered_honestly():
     assert "The most I can fit is about" in said and "Breakfast:" not in said
 
 
-def test_a_menu_without_a_profile_asks_for_one():
-    said, _, _ = ask(ActionDayMenu(), "plan my meals", "ask_day_menu")
-    assert said == render(DOMAIN, "utter_plan_needs_profile")
-
-
 # ------------------------------------------------------------------------------ the diet said
 
 
@@ -432,3 +438,56 @@ def test_a_calcium_dose_with_a_magnesium_question_gets_the_ratio_answer():
     said, _, _ = ask(ActionAmountForTarget(), text, "ask_amount_for_target", slots=slots)
     ratio, _, _ = ask(ActionCalciumRatio(), text, "ask_calcium_ratio", slots=slots)
     assert said == ratio and "Which food" not in said
+
+
+# ------------------------------------------------------------------------------ kept for the form
+
+
+@pytest.mark.parametrize(("action", "text", "intent", "kept"), [
+    (ActionDayMenu(), "plan me a day of meals", "ask_day_menu", "day_menu"),
+    (ActionCloseGap(), "what could I eat to reach my target?", "ask_close_gap", "close_gap"),
+    (ActionCloseGap(), "which foods would close my calcium gap?", "ask_close_gap",
+     "close_gap_calcium"),
+])
+def test_a_request_without_a_profile_is_kept_for_the_form(action, text, intent, kept):
+    said, events, _ = ask(action, text, intent)
+    assert said == render(DOMAIN, "utter_plan_profile_first")
+    assert slot_events(events)["pending_request"] == kept
+
+
+@pytest.mark.parametrize(("action", "kept"), [
+    (ActionDayMenu(), "day_menu"), (ActionCloseGap(), "close_gap"),
+])
+def test_the_kept_request_is_answered_after_the_form(action, kept):
+    """After the form, the latest message is the last profile answer ("female"): the kept
+    request is answered for the profile and then dropped."""
+    said, events, _ = ask(action, "female", "inform_profile",
+                          slots={**WOMAN_70, "pending_request": kept})
+    intake = recommended_intake(age_years=70, sex="female")
+    assert f"{mg(intake.magnesium_mg)} mg" in said
+    assert slot_events(events)["pending_request"] is None
+
+
+def test_a_kept_calcium_gap_stays_about_calcium_after_the_form():
+    said, events, _ = ask(ActionCloseGap(), "female", "inform_profile",
+                          slots={**WOMAN_70, "pending_request": "close_gap_calcium"})
+    plan = close_gap_for_person("calcium", 0.0, age_years=70, sex="female")
+    assert render(DOMAIN, "utter_gap_target", {"nutrient": "calcium",
+                                               "target_mg": mg(plan.target_mg),
+                                               "kind": "RDA"}) in said
+    assert slot_events(events)["pending_request"] is None
+
+
+def test_someone_elses_request_is_not_kept():
+    said, events, _ = ask(ActionDayMenu(), "plan a day of meals for my husband",
+                          "ask_day_menu")
+    assert "pending_request" not in slot_events(events)
+    assert render(DOMAIN, "utter_plan_needs_profile") in said
+
+
+def test_the_intake_answer_drops_a_kept_request():
+    from actions.intake import ActionRecommendedIntake
+
+    _, events, _ = ask(ActionRecommendedIntake(), "female", "inform_profile",
+                       slots={**WOMAN_70, "pending_request": "day_menu"})
+    assert slot_events(events)["pending_request"] is None

@@ -61,7 +61,7 @@ def test_start_over_clears_the_profile_caution_other_people_food_diary_and_diet_
     assert texts(messages) == response("utter_profile_forgotten")
     assert slot_events(events) == {"age": None, "sex": None, "life_stage": None,
                                    "medical_caution": None, "food_diary": None,
-                                   "diet": None, "menu_variant": None,
+                                   "diet": None, "menu_variant": None, "pending_request": None,
                                    **{name: None for name in FOLLOWUP_SLOTS}}
     assert DELETE_CONVERSATION_SLOT not in slot_events(events)
 

@@ -35,3 +35,64 @@ def test_supplement_dose_is_rounded_once():
     result = elemental_magnesium("bisglycinate", 500)
     assert result.elemental_mg == pytest.approx(70.49, abs=0.01)
     assert mg(result.elemental_mg) == "70"
+
+
+# A diary day is worked out from the exact figures of its foods and rounded once where a
+# reply words it: 3 oz of cooked wild salmon holds 31.47 mg (SR28 15209: 37 mg/100 g x
+# 85.05 g), 7.49 % of the 420 mg Daily Value. Kept to 0.1 mg / 0.1 % in the core first, it
+# read 32 mg and 8 % (31.5 -> 32, 7.5 -> 8).
+
+def _salmon_day():
+    from datetime import date
+
+    from nutrition import diary_days as days
+
+    day = date(2026, 11, 30)
+    portion = magnesium_in_portion("salmon_wild_cooked", 3, "oz")
+    return portion, days.day_total(days.add([], day, [portion]), day)
+
+
+def test_diary_day_total_is_rounded_once():
+    portion, total = _salmon_day()
+    assert mg(total.total_mg) == mg(portion.magnesium_mg)
+    assert mg(total.items[0]["mg"]) == mg(portion.magnesium_mg)
+
+
+def test_diary_day_share_and_remainder_are_rounded_once():
+    from datetime import date
+
+    from actions.replies import percent
+    from nutrition import diary_days as days
+
+    portion, total = _salmon_day()
+    assert percent(total.percent_of_target) == percent(100 * portion.magnesium_mg
+                                                       / total.target_mg)
+    # 1 oz raw almonds: 76.54 mg, so 343.46 mg of the 420 mg are left (343, not 343.5 -> 344)
+    day = date(2026, 11, 30)
+    almonds = magnesium_in_portion("almonds_raw", 1, "oz")
+    left = days.day_total(days.add([], day, [almonds]), day)
+    assert mg(left.remaining_mg) == mg(left.target_mg - almonds.magnesium_mg)
+
+
+def test_week_average_is_rounded_once():
+    from datetime import date, timedelta
+
+    from actions.replies import percent
+    from nutrition import diary_days as days
+
+    day = date(2026, 11, 30)
+    salmon = magnesium_in_portion("salmon_wild_cooked", 3, "oz")
+    diary = days.add([], day, [salmon])
+    diary = days.add(diary, day - timedelta(days=1), [salmon], today=day)
+    week = days.week_average(diary, day)
+    assert mg(week.average_mg) == mg(salmon.magnesium_mg)
+    assert percent(week.percent_of_target) == percent(100 * salmon.magnesium_mg
+                                                      / week.target_mg)
+
+
+def test_calcium_to_magnesium_ratio_is_rounded_once():
+    # 214.9 mg calcium to 100 mg magnesium is 2.149:1, read "2.1", not 2.15 -> "2.2"
+    from nutrition.ratio import calcium_to_magnesium
+
+    ratio = calcium_to_magnesium(214.9, 100)
+    assert ratio is not None and number(ratio, 1) == number(214.9 / 100, 1)

@@ -185,6 +185,12 @@ def source_values(case: Case, key: str) -> list[float]:
                 for unit in ("\u00b5g", "IU")]
     if "sr28" in facts and key == "portion_grams":
         return [portion_grams(facts["sr28"])]
+    if "sr28" in facts and key in ("daily_value_share", "daily_value_left"):
+        # the food as a diary day: its share of the label Daily Value, and what is left
+        spec = facts["sr28"]
+        eaten = sr28_column("Magnesium_(mg)")[spec["ndb"]] * portion_grams(spec) / 100
+        label = float(cal["daily_value"]["magnesium_mg"])
+        return [100 * eaten / label] if key == "daily_value_share" else [label - eaten]
     if ratio is not None:
         calcium = ratio.get("calcium_mg")
         magnesium = ratio.get("magnesium_mg")

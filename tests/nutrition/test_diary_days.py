@@ -74,8 +74,8 @@ def test_add_keeps_the_magnesium_worked_out_and_returns_a_new_list():
     assert diary == []
     assert after == [{"date": "2026-11-30", "food": "banana", "name": banana.food_name,
                       "amount": banana.amount, "unit": banana.unit,
-                      "portion": banana.description, "mg": round(banana.magnesium_mg, 1),
-                      "ca_mg": round(banana.calcium_mg, 1)}]
+                      "portion": banana.description, "mg": banana.magnesium_mg,
+                      "ca_mg": banana.calcium_mg}]
     json.dumps(after)  # the slot must hold it as JSON
 
 
@@ -84,8 +84,7 @@ def test_running_total_over_several_adds():
     diary = days.add([], DAY, [banana])
     diary = days.add(diary, DAY, [almonds])
     total = days.day_total(diary, DAY)
-    assert total.total_mg == round(round(banana.magnesium_mg, 1)
-                                   + round(almonds.magnesium_mg, 1), 1)
+    assert total.total_mg == pytest.approx(banana.magnesium_mg + almonds.magnesium_mg)
     assert [e["food"] for e in total.items] == ["banana", "almonds"]
 
 
@@ -121,8 +120,8 @@ def test_correct_a_named_food_recomputes_its_magnesium():
     diary = days.add([], DAY, [portion("almonds", 1, "oz"), portion("banana")])
     change = days.correct(diary, DAY, "almonds", 2, "oz")
     two_oz = portion("almonds", 2, "oz")
-    assert change.old["mg"] == round(portion("almonds", 1, "oz").magnesium_mg, 1)
-    assert change.new is not None and change.new["mg"] == round(two_oz.magnesium_mg, 1)
+    assert change.old["mg"] == portion("almonds", 1, "oz").magnesium_mg
+    assert change.new is not None and change.new["mg"] == two_oz.magnesium_mg
     assert [e["food"] for e in change.diary] == ["almonds", "banana"]  # order kept
     assert diary[0]["amount"] == 1  # the original is untouched
 
@@ -140,7 +139,7 @@ def test_correct_a_count_of_a_food():
     diary = days.add([], DAY, [portion("banana")])
     change = days.correct(diary, DAY, "banana", 2, "piece")
     assert change.new is not None
-    assert change.new["mg"] == round(portion("banana", 2, "piece").magnesium_mg, 1)
+    assert change.new["mg"] == portion("banana", 2, "piece").magnesium_mg
 
 
 def test_correct_only_touches_the_day_asked():
@@ -205,8 +204,8 @@ def test_day_total_against_a_personal_target_and_the_daily_value():
     mg = diary[0]["mg"]
     personal = days.day_total(diary, DAY, 320)
     assert not personal.target_is_daily_value
-    assert personal.percent_of_target == round(100 * mg / 320, 1)
-    assert personal.remaining_mg == round(320 - mg, 1)
+    assert personal.percent_of_target == pytest.approx(100 * mg / 320)
+    assert personal.remaining_mg == pytest.approx(320 - mg)
     label = days.day_total(diary, DAY)
     assert label.target_is_daily_value and label.target_mg == daily_value_mg()
     assert days.day_total([], DAY).total_mg == 0
@@ -225,8 +224,8 @@ def test_week_average_counts_only_days_with_entries():
     week = days.week_average(diary, DAY, 400)
     in_week = [e["mg"] for e in diary if e["food"] != "spinach_raw"]  # 7 days back: outside
     assert week.days == 7 and week.days_with_entries == 3
-    assert week.average_mg == round(sum(in_week) / 3, 1)
-    assert week.percent_of_target == round(100 * week.average_mg / 400, 1)
+    assert week.average_mg == pytest.approx(sum(in_week) / 3)
+    assert week.percent_of_target == pytest.approx(100 * week.average_mg / 400)
     assert week.first_day == DAY - timedelta(days=6)
 
 
@@ -247,8 +246,8 @@ def test_fifty_item_diary_is_fast_and_exact():
     removed = days.remove(change.diary, DAY, "almonds")
     week = days.week_average(removed.diary, DAY, 320)
     elapsed = time.perf_counter() - started
-    expected = round(sum(round(portions[i % 5].magnesium_mg, 1) for i in range(50)), 1)
-    assert len(total.items) == 50 and total.total_mg == pytest.approx(expected, abs=0.05)
+    expected = sum(portions[i % 5].magnesium_mg for i in range(50))
+    assert len(total.items) == 50 and total.total_mg == pytest.approx(expected)
     assert len(removed.diary) == 49 and week.days_with_entries == 1
     assert elapsed < 0.5, f"50 adds and the totals took {elapsed:.3f} s"
     assert len(json.dumps(diary)) < 20_000
@@ -286,3 +285,50 @@ def test_utc_midnight_boundary():
     before = datetime(2026, 11, 30, 23, 59, 59, tzinfo=timezone.utc).timestamp()
     assert days.local_date(before, None) == date(2026, 11, 30)
     assert days.local_date(before + 1, None) == date(2026, 12, 1)
+
+
+# ------------------------------------------------------------------------------ exact figures
+
+
+def test_day_figures_are_exact_and_shared_with_the_one_message_total():
+    """The day's total, share and remainder are the exact sums of the foods (a reply rounds
+    them once), worked out by the same rule as the one-message total of nutrition/diary.py."""
+    from nutrition.diary import diary_total, target_share
+
+    foods = [("salmon_wild_cooked", 3, "oz"), ("almonds_raw", 1, "oz"), ("banana", None, None)]
+    portions = [portion(*food) for food in foods]
+    diary = days.add([], DAY, portions)
+    exact = sum(p.magnesium_mg for p in portions)
+    for target in (None, 320):
+        day = days.day_total(diary, DAY, target)
+        message = diary_total([{"food": f, "amount": a, "unit": u} for f, a, u in foods], target)
+        share = target_share(exact, day.target_mg)
+        assert day.total_mg == pytest.approx(exact, abs=1e-9)
+        assert day.calcium_mg == pytest.approx(sum(p.calcium_mg for p in portions), abs=1e-9)
+        assert (day.percent_of_target, day.remaining_mg) == pytest.approx(
+            (share.percent_of_target, share.remaining_mg), abs=1e-9)
+        assert (message.total_mg, message.percent_of_target, message.remaining_mg) == \
+            pytest.approx((day.total_mg, day.percent_of_target, day.remaining_mg), abs=1e-9)
+    assert diary[0]["mg"] == portions[0].magnesium_mg
+
+
+def test_target_share_of_a_total():
+    from nutrition.diary import target_share
+
+    share = target_share(31.468, 420.0)
+    assert share.percent_of_target == pytest.approx(100 * 31.468 / 420)
+    assert share.remaining_mg == pytest.approx(420 - 31.468)
+    assert target_share(500.0, 420.0).remaining_mg == 0
+
+
+def test_week_average_holds_calcium_and_the_ratio():
+    diary: list = []
+    for back, food in ((0, "milk"), (1, "almonds"), (1, "banana")):
+        diary = days.add(diary, DAY - timedelta(days=back), [portion(food)], today=DAY)
+    week = days.week_average(diary, DAY)
+    calcium = sum(e["ca_mg"] for e in diary) / 2
+    magnesium = sum(e["mg"] for e in diary) / 2
+    assert week.calcium_mg == pytest.approx(calcium)
+    assert week.calcium_to_magnesium == pytest.approx(calcium / magnesium)
+    empty = days.week_average([], DAY)
+    assert empty.calcium_mg == 0 and empty.calcium_to_magnesium is None

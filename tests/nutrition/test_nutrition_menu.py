@@ -245,3 +245,25 @@ def test_close_gap_for_a_person_uses_their_rda():
     assert all("dairy" not in FOODS[s.key]["contains"] for s in plan.suggestions)
     with pytest.raises(InvalidProfile):
         close_gap_for_person("magnesium", 100, age_years=40)
+
+
+# ------------------------------------------------------------------------------ food lists
+
+
+def test_offered_keeps_the_ranked_foods_a_diet_allows():
+    from nutrition.diet import offered
+    from nutrition.foods import capped_per_category, food_info, rich_foods, richest_in
+
+    ranked = richest_in("calcium")
+    vegan = make_diet(["vegan"])
+    kept = offered(ranked, vegan)
+    assert kept and len(kept) < len(ranked)
+    assert [f.key for f in kept] == [f.key for f in ranked
+                                     if vegan.allows(food_info(f.key))
+                                     and food_info(f.key).get("suggest", True)]
+    assert any("dairy" in (food_info(f.key).get("contains") or []) for f in ranked[:8])
+    every = rich_foods(limit=10_000)
+    capped = capped_per_category(offered(every, make_diet(["nut_allergy"])), 2)
+    assert capped and all(sum(f.category == c.category for f in capped) <= 2 for c in capped)
+    assert not any({"tree_nuts", "peanuts"} & set(food_info(f.key).get("contains") or [])
+                   for f in capped)

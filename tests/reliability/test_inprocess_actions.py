@@ -116,3 +116,23 @@ def test_a_hanging_action_neither_blocks_the_loop_nor_outlives_the_time_limit(in
     assert waited < inprocess_fault_actions.HANG_SECONDS / 2, "bounded by the time limit"
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
     assert len(ticks) >= 5 and max(gaps) < 0.5, "the event loop kept running"
+
+
+def test_make_run_and_the_tests_default_to_actions_in_the_rasa_server():
+    """One default, read by `make`, scripts/run.sh and the test harness alike: the actions
+    run inside the Rasa server unless ACTIONS_MODULE is set empty; the scaled profile
+    always keeps the action server."""
+    import re
+    from pathlib import Path
+
+    from harness.stack import DEFAULT_ACTIONS_MODULE
+
+    root = Path(__file__).resolve().parents[2]
+    makefile = (root / "Makefile").read_text()
+    assert re.search(r"^export ACTIONS_MODULE \?= (\S+)$", makefile, re.M).group(1) \
+        == DEFAULT_ACTIONS_MODULE == "actions"
+    run_sh = (root / "scripts" / "run.sh").read_text()
+    assert f"ACTIONS_MODULE=${{ACTIONS_MODULE-{DEFAULT_ACTIONS_MODULE}}}" in run_sh
+    assert '[ "$PROFILE" = scaled ] && ACTIONS_MODULE=""' in run_sh
+    assert "${ACTIONS_MODULE}" in (root / "endpoints.yml").read_text()
+    assert "actions_module" not in (root / "endpoints.scaled.yml").read_text()

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_patch_fits_the_installed_rasa():
-    assert len(patches.PATCHES) == 18
+    assert len(patches.PATCHES) == 20
     assert patches.version_problem() is None
     problems = {p.target: patches.patch_problem(p) for p in patches.PATCHES}
     assert problems == {p.target: None for p in patches.PATCHES}
@@ -47,6 +47,8 @@ def test_speedups_off_leaves_out_exactly_the_speedup_patches():
         "rasa.core.actions.action.RemoteAction._action_call_format",
         "rasa.core.processor.DaskGraphRunner",
         "rasa.nlu.utils.spacy_utils.SpacyNLP.load_model",
+        "rasa.engine.storage.storage.ModelMetadata.from_dict",
+        "rasa.shared.core.events.Event.resolve_by_type",
         "rasa.core.policies.rule_policy.RulePolicy._prediction_states",
         "rasa.shared.core.trackers.DialogueStateTracker.copy",
         "rasa.shared.core.trackers.DialogueStateTracker.applied_events",

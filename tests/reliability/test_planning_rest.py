@@ -66,3 +66,45 @@ def test_a_diet_said_is_kept_and_used_for_the_menu(api_bot):
         assert item in replies[3]
     assert "vegan, no nuts" in replies[3]
     assert food_info("almonds")["name"] not in replies[3]
+
+
+def test_a_menu_asked_before_the_profile_follows_the_form(api_bot):
+    """The menu request starts the profile form; once it is filled the menu is planned
+    (not the intake answer), and the kept request is dropped."""
+    from actions.replies import render
+
+    sender = "plan-menu-first"
+    replies = talk(api_bot, sender, "plan me a day of meals", "65",
+                   '/inform_profile{"sex": "male"}')
+    assert render({}, "utter_plan_profile_first") in replies[0]
+    for item in items_of(65, "male"):
+        assert item in replies[2]
+    assert render({}, "utter_menu_intro") in replies[2]
+    assert api_bot.tracker(sender)["slots"]["pending_request"] is None
+
+
+def test_foods_for_the_gap_asked_before_the_profile_follow_the_form(api_bot):
+    from nutrition.diary import close_gap_for_person
+
+    sender = "plan-gap-first"
+    replies = talk(api_bot, sender, "what could I eat to reach my target?",
+                   "I'm a 58 year old man")
+    plan = close_gap_for_person("magnesium", 0.0, age_years=58, sex="male")
+    assert f"{mg(plan.target_mg)} mg a day" in replies[1]
+    for suggestion in plan.suggestions:
+        assert suggestion.name in replies[1]
+
+
+def test_calcium_rich_foods_for_a_vegan_keep_to_the_diet(api_bot):
+    from nutrition.diet import offered
+    from nutrition.foods import richest_in
+
+    replies = talk(api_bot, "plan-vegan-calcium", "I'm vegan",
+                   "which foods are high in calcium?")
+    vegan = make_diet(["vegan"])
+    for food in offered(richest_in("calcium"), vegan)[:3]:
+        assert food.name in replies[1]
+    for food in richest_in("calcium")[:10]:
+        if "dairy" in (food_info(food.key).get("contains") or []):
+            assert food.name not in replies[1]
+    assert "fit your diet: vegan" in replies[1]

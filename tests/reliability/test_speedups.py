@@ -108,3 +108,30 @@ def test_without_a_user_message_the_events_since_the_latest_restart_are_sent():
         SlotSet("age", 30.0), Restarted(), ActionExecuted("action_listen")], domain.slots)
     events = speedups.recent_events(tracker)
     assert [type(e) for e in events] == [ActionExecuted]
+
+
+def test_event_types_resolve_as_rasa_resolves_them():
+    """Every event class's type name gives the class Rasa's walk gives; unknown names keep
+    Rasa's answers (the default, None for "topic", the error)."""
+    import rasa.core.test  # noqa: F401 - its EndToEndUserUtterance inherits the name "user"
+    import rasa.shared.utils.common
+    from rasa.shared.core.events import ActionExecuted, Event, UserUttered
+
+    original = speedups._original_resolve_by_type
+    classes = rasa.shared.utils.common.all_subclasses(Event)
+    names = [cls.type_name for cls in classes]
+    assert len(set(names)) >= 20 and names.count("user") == 2
+    for name in names:
+        assert speedups.resolve_event_type(name) is original(name)
+    assert speedups.resolve_event_type("user") is UserUttered
+    assert speedups.resolve_event_type("nonsense", ActionExecuted) is ActionExecuted
+    assert speedups.resolve_event_type("topic") is None
+    with pytest.raises(ValueError, match="Unknown event name 'nonsense'"):
+        speedups.resolve_event_type("nonsense")
+
+    class LateEvent(UserUttered):  # defined after the map was made
+        type_name = "late_test_event"
+
+    assert speedups.resolve_event_type("late_test_event") is LateEvent
+    read = Event.from_parameters({"event": "action", "name": "action_listen"})
+    assert type(read) is ActionExecuted and read.action_name == "action_listen"

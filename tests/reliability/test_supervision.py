@@ -3,9 +3,11 @@
 Real processes on free ports: each server (action server, Rasa server, web page) is killed
 with SIGKILL, like a crash, and must come back on its own, with the restart printed and
 counted; while the action server is down the assistant still answers (with
-utter_action_server_unavailable). A server whose restart fails is retried with back-off.
-At the end, no message text is in any server's log, and Ctrl-C stops everything within a
-bounded time even when a server hangs (it is killed and named).
+utter_action_server_unavailable). Most tests run `make run ACTIONS_MODULE=` (the action
+server, so there are three servers); one runs the default, actions inside the Rasa server.
+A server whose restart fails is retried with back-off. At the end, no message text is in
+any server's log, and Ctrl-C stops everything within a bounded time even when a server
+hangs (it is killed and named).
 """
 
 from __future__ import annotations
@@ -33,9 +35,33 @@ SECRET_WORDS = ("Quetzalcoatl", "zanzibarite")
 @pytest.fixture(scope="module")
 def supervised(trained_model, tmp_path_factory):
     script = RunScript(tmp_path_factory.mktemp("supervised"),
-                       {"STOP_WAIT": str(STOP_WAIT), "PURGE_INTERVAL_MINUTES": "0.05"})
+                       {"STOP_WAIT": str(STOP_WAIT), "PURGE_INTERVAL_MINUTES": "0.05",
+                        "ACTIONS_MODULE": ""})
     try:
         yield script.start()
+    finally:
+        script.close()
+
+
+def test_by_default_the_actions_run_in_the_rasa_server_which_is_restarted(tmp_path):
+    """run.sh's default: no action server; computed answers come from the Rasa server,
+    also after it crashed and was started again."""
+    script = RunScript(tmp_path, {"STOP_WAIT": str(STOP_WAIT)})
+    try:
+        script.start()
+        assert "the custom actions run inside the Rasa server (ACTIONS_MODULE=actions)" \
+            in script.output()
+        assert script.pid("actions") == 0 and not reachable(script.ports["ACTIONS_PORT"])
+        rasa = script.url("RASA_PORT")
+        question = "how much magnesium is in a cup of cooked spinach?"
+        first = texts(say(rasa, question, "supervised-default"))
+        assert "mg" in first and response_text("utter_action_server_unavailable") not in first
+        pid, _ = _kill(script, "rasa")
+        assert wait_until(lambda: not _answers(rasa + "/"), 10, 0.1)
+        _comes_back(script, "rasa", pid, rasa + "/", 300)
+        assert texts(say(rasa, question, "supervised-default-again")) == first
+        assert _restarts_printed(script, "Rasa server")[-1].endswith("since start: 1)")
+        assert script.pid("actions") == 0
     finally:
         script.close()
 

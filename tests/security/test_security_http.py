@@ -102,9 +102,12 @@ def _listening(port: int) -> set[str]:
 @pytest.fixture(scope="module")
 def run_script(trained_model, tmp_path_factory):
     """scripts/run.sh in a sandbox: the checkout's files linked, its own var/ (logs and
-    conversations), free ports and RASA_AUTH_TOKEN set."""
+    conversations), free ports and RASA_AUTH_TOKEN set. With the action server
+    (ACTIONS_MODULE empty; by default the actions run inside the Rasa server), so that every
+    server run.sh can start is checked."""
     token = new_secret()
-    script = RunScript(tmp_path_factory.mktemp("run-sh"), {"RASA_AUTH_TOKEN": token})
+    script = RunScript(tmp_path_factory.mktemp("run-sh"),
+                       {"RASA_AUTH_TOKEN": token, "ACTIONS_MODULE": ""})
     try:
         script.start()
         yield {"proc": script.proc, "script": script, "sandbox": script.sandbox,
