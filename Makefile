@@ -94,10 +94,11 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 system-deps: ## install the Debian packages the browser tests need (Chromium), if missing
 	@scripts/install-system-deps.sh
 
-bench: install build train ## benchmark against a stock `rasa init` bot, then a 50-food diary (about 15 min); bench/results/
+bench: install build train ## benchmark against a stock `rasa init` bot, then a 50-food diary and knowledge-base turns (about 16 min); bench/results/
 	$(PY) -m bench.run_bench
 	$(PY) -m bench.diary_bench
 	$(PY) -m bench.diary_bench --per-message 10
+	$(PY) -m bench.knowledge_bench
 
 bench-variants: install build train ## measure serving variants of our bot (about 10 min); bench/results/variants.md
 	$(PY) -m bench.variants

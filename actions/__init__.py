@@ -10,6 +10,7 @@ One module per family of answers, each a thin adapter to the nutrition core:
 * :mod:`actions.supplements` ``action_calcium_ratio``, ``action_supplement_elemental``;
 * :mod:`actions.topics`      ``action_explain_topic`` (knowledge answers; the reply about a
   bone scan score is worded by :mod:`actions.bone_basics`);
+* :mod:`actions.knowledge`   ``action_answer_knowledge`` (the knowledge base's entries);
 * :mod:`actions.followups`   ``action_followup`` (follow-ups on the last answer);
 * :mod:`actions.planning`    ``action_amount_for_target``, ``action_close_gap``,
   ``action_day_menu``, ``action_another_menu``, ``action_inform_diet`` (inverse questions,
@@ -29,6 +30,7 @@ from actions import (
     followups,
     foods,
     intake,
+    knowledge,
     planning,
     privacy,
     supplements,
@@ -37,6 +39,6 @@ from actions import (
 )
 
 __all__ = [
-    "diary", "followups", "foods", "intake", "planning", "privacy", "supplements", "topics",
-    "validation",
+    "diary", "followups", "foods", "intake", "knowledge", "planning", "privacy", "supplements",
+    "topics", "validation",
 ]

@@ -126,6 +126,8 @@ class Reply:
 
     def __init__(self) -> None:
         self.parts: list[tuple[str, dict[str, Any]]] = []
+        # buttons made by the action (not written in a response), sent after the domain's
+        self.buttons: list[dict[str, Any]] = []
 
     def add(self, name: str, **values: Any) -> Reply:
         self.parts.append((name, values))
@@ -153,7 +155,7 @@ class Reply:
             except (KeyError, IndexError, ValueError) as error:
                 # a wording problem must not swallow the rest of the answer
                 logger.error("could not render response %s: %s", name, error)
-        return "\n".join(line for line in lines if line), buttons
+        return "\n".join(line for line in lines if line), buttons + self.buttons
 
     def send(self, dispatcher: CollectingDispatcher, domain: Mapping[str, Any] | None) -> None:
         if not self.parts:

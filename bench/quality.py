@@ -12,12 +12,12 @@ from pathlib import Path
 from harness.paths import ROOT
 
 
-def intent_examples(folder: Path) -> list[tuple[str, str]]:
+def intent_examples(folder: Path, pattern: str = "*.yml") -> list[tuple[str, str]]:
     """(text, intent) of every intent example in the NLU YAML files of ``folder``."""
     from rasa.shared.nlu.training_data.loading import load_data
 
     pairs = []
-    for path in sorted(folder.glob("*.yml")):
+    for path in sorted(folder.glob(pattern)):
         for message in load_data(str(path)).intent_examples:
             pairs.append((message.get("text"), message.get("intent")))
     return pairs
@@ -68,3 +68,91 @@ def score_model(model: Path) -> dict:
         scores["entity_f1"] = (2 * precision * recall / (precision + recall)
                                if precision + recall else 0.0)
     return scores
+
+
+# ------------------------------------------------------------------------- knowledge base
+
+KNOWLEDGE = "knowledge"
+# What a reply does when it answers no topic: the entry clarify question (or the honest
+# "I don't know" of action_answer_knowledge), the NLU fallback, the out-of-scope answer.
+NOT_ANSWERED = ("clarify", "nlu_fallback", "out_of_scope")
+
+
+def knowledge_holdout(folder: Path | None = None) -> list[tuple[str, str]]:
+    """(text, ``knowledge/<entry>``) of the held-out knowledge questions
+    (tests/nlu_holdout/knowledge_*.yml)."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    folder = folder or ROOT / "tests" / "nlu_holdout"
+    pairs = []
+    for path in sorted(folder.glob("knowledge_*.yml")):
+        for message in load_data(str(path)).intent_examples:
+            pairs.append((message.get("text"), message.get("intent_response_key")))
+    return pairs
+
+
+def near_topic_questions(folder: Path | None = None) -> list[tuple[str, str]]:
+    """(text, expected answer) of tests/knowledge_near_topic/*.yml: ``knowledge/<entry>``,
+    an intent name, or ``none`` (no checked answer: it must not answer)."""
+    import yaml
+
+    folder = folder or ROOT / "tests" / "knowledge_near_topic"
+    pairs = []
+    for path in sorted(folder.glob("*.yml")):
+        for row in (yaml.safe_load(path.read_text()) or {}).get("questions") or []:
+            pairs.append((str(row["text"]), str(row["expect"])))
+    return pairs
+
+
+def picked_entry(parsed: dict) -> str | None:
+    """The knowledge entry the selector ranked first (``knowledge/<entry>``), if any."""
+    selected = (parsed.get("response_selector") or {}).get(KNOWLEDGE) or {}
+    return (selected.get("response") or {}).get("intent_response_key")
+
+
+def answered(parsed: dict) -> str:
+    """What the reply to a parsed message answers: ``knowledge/<entry>`` when the intent is
+    the knowledge base and the selector is sure of the entry, ``clarify`` when it is not
+    (the action asks which entry, or says it doesn't know), else the intent's name."""
+    intent = (parsed.get("intent") or {}).get("name") or "nlu_fallback"
+    if intent != KNOWLEDGE:
+        return str(intent)
+    selected = (parsed.get("response_selector") or {}).get(KNOWLEDGE) or {}
+    entry = picked_entry(parsed)
+    return str(entry) if entry and selected.get("sure") else "clarify"
+
+
+def is_wrong_topic(expected: str, reply: str) -> bool:
+    """A reply that answers a different question than the one asked (asking which one is
+    meant, or saying it doesn't know, is not wrong)."""
+    return reply not in NOT_ANSWERED and reply != expected
+
+
+def knowledge_scores(parse) -> dict:
+    """Knowledge held-out top-1 and answered share, near-topic wrong-topic rate, with the
+    errors. ``parse``: texts -> parsed messages."""
+    holdout = knowledge_holdout()
+    near = near_topic_questions()
+    parsed = parse([t for t, _ in holdout] + [t for t, _ in near])
+    held, close = parsed[:len(holdout)], parsed[len(holdout):]
+    top1 = [((p.get("intent") or {}).get("name") == KNOWLEDGE and picked_entry(p) == gold)
+            for (_, gold), p in zip(holdout, held)]
+    replies = [answered(p) for p in held]
+    wrong = [(t, e, answered(p)) for (t, e), p in zip(near, close)
+             if is_wrong_topic(e, answered(p))]
+    return {
+        "knowledge_holdout": len(holdout),
+        "knowledge_top1": sum(top1) / len(holdout) if holdout else 0.0,
+        "knowledge_answered_right": (sum(r == g for r, (_, g) in zip(replies, holdout))
+                                     / len(holdout) if holdout else 0.0),
+        "knowledge_clarified": (sum(r == "clarify" for r in replies) / len(holdout)
+                                if holdout else 0.0),
+        "knowledge_holdout_errors": [
+            (t, g, (p.get("intent") or {}).get("name"), picked_entry(p), answered(p))
+            for (t, g), p, ok in zip(holdout, held, top1) if not ok],
+        "near_topic": len(near),
+        "wrong_topic_rate": len(wrong) / len(near) if near else 0.0,
+        "wrong_topic": wrong,
+        "near_topic_clarified": (sum(answered(p) in NOT_ANSWERED for p in close) / len(near)
+                                 if near else 0.0),
+    }

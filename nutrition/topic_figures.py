@@ -269,3 +269,10 @@ def bone_nutrient_figures() -> Figures:
 
 def exercise_figures() -> Figures:
     return {"exercise_source": _basics()["exercise"]["short_source"]}
+
+
+def knowledge_figures() -> Figures:
+    """Every figure the knowledge-base answers (domain/knowledge_<area>.yml) may show, by
+    placeholder name. One function for all entries: an answer shows only the placeholders
+    its text names. Each figure comes from a cited table."""
+    return {**rda_figures(), **ul_figures()}

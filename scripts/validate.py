@@ -71,7 +71,11 @@ def main() -> int:
         for slot in domain.required_slots_for_form(form)
     } | {f"utter_ask_{slot}" for form in domain.form_names
          for slot in domain.required_slots_for_form(form)}
-    uttered_elsewhere = (names | form_questions
+    # Rasa makes a retrieval action ``utter_<intent>`` for each retrieval intent (the
+    # knowledge base: domain/knowledge.yml); its rule answers with action_answer_knowledge,
+    # which utters the same entries (utter_<intent>/<entry>) with their evidence and source.
+    retrieval_actions = {f"utter_{intent}" for intent in domain.retrieval_intents}
+    uttered_elsewhere = (names | form_questions | retrieval_actions
                          | {r for r in domain.responses if r.startswith(tuple(prefixes))})
 
     class ProjectValidator(Validator):
