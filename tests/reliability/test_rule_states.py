@@ -52,18 +52,43 @@ def _diary_texts() -> list[str]:
     return texts + ["it was 2 oz of almonds, not one", "and my total?"]
 
 
+# A story file with fewer user messages than this is played on in the same conversation as
+# the next file, so that every recorded conversation is long (the window matters there).
+MIN_TEXTS = 40
+
+
+def _plays(files: list[Path]) -> dict[str, list[str]]:
+    """The user texts of the story files, one conversation per file, short files joined
+    with the files after them (named "a+b")."""
+    plays: dict[str, list[str]] = {}
+    names: list[str] = []
+    texts: list[str] = []
+    for path in files:
+        names.append(path.stem)
+        texts += _story_texts(path)
+        if len(texts) >= MIN_TEXTS:
+            plays["+".join(names)] = texts
+            names, texts = [], []
+    if texts:  # a short last file goes on the conversation before it
+        last = next(reversed(plays)) if plays else None
+        if last is None:
+            plays["+".join(names)] = texts
+        else:
+            plays["+".join([last, *names])] = plays.pop(last) + texts
+    return plays
+
+
 @pytest.fixture(scope="module")
 def conversations(trained_model, tmp_path_factory) -> dict[str, list[dict]]:
     token = new_secret()
     stack = BotStack(workdir=tmp_path_factory.mktemp("rule-states"),
                      env={"MESSAGES_PER_MINUTE": "0", "RASA_AUTH_TOKEN": token}).start()
-    files = sorted(STORIES.glob("test_*.yml"))
-    plays = {f.stem: _story_texts(f) for f in files}
+    plays = _plays(sorted(STORIES.glob("test_*.yml")))
     plays["diary"] = _diary_texts()
     recorded = {}
     try:
         for name, texts in plays.items():
-            sender = f"rule-states-{name.replace(' ', '-')}-{time.time_ns()}"
+            sender = f"rule-states-{name.replace(' ', '-').replace('+', '-')}-{time.time_ns()}"
             for text in texts:
                 say(stack, text, sender)
             recorded[name] = tracker(stack.rasa_url, sender, token=token)["events"]
