@@ -90,32 +90,40 @@ def test_a_failing_or_unknown_action_fails_as_over_http(in_process, domain, name
 
 def test_a_hanging_action_neither_blocks_the_loop_nor_outlives_the_time_limit(in_process,
                                                                                domain):
+    """While one action blocks its thread, the server's loop keeps turning: the ticker
+    counts only inside the hang window, after a warm-up call has loaded the actions module
+    (a one-off import and the first payload are not what this test is about, and on a busy
+    machine they took 0.4 s)."""
     ticks: list[float] = []
 
     async def ticker(stop: asyncio.Event) -> None:
         while not stop.is_set():
             ticks.append(time.perf_counter())
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.02)
 
-    async def scenario() -> float:
+    async def scenario() -> tuple[float, float, float]:
+        await RemoteAction("action_test_mutate", in_process).run(
+            _Channel(), _NLG(), _tracker(domain), domain)
         stop = asyncio.Event()
         beat = asyncio.create_task(ticker(stop))
         began = time.perf_counter()
         with pytest.raises(asyncio.TimeoutError):
             await asyncio.wait_for(RemoteAction("action_test_hang", in_process).run(
                 _Channel(), _NLG(), _tracker(domain), domain), timeout=0.5)
-        waited = time.perf_counter() - began
+        ended = time.perf_counter()
         # another conversation's action runs meanwhile on another thread
         await RemoteAction("action_test_mutate", in_process).run(
             _Channel(), _NLG(), _tracker(domain), domain)
         stop.set()
         await beat
-        return waited
+        return began, ended, ended - began
 
-    waited = asyncio.run(scenario())
+    began, ended, waited = asyncio.run(scenario())
     assert waited < inprocess_fault_actions.HANG_SECONDS / 2, "bounded by the time limit"
-    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
-    assert len(ticks) >= 5 and max(gaps) < 0.5, "the event loop kept running"
+    # the loop ticked through the window in which the action held its thread
+    inside = [began] + [t for t in ticks if began <= t <= ended] + [ended]
+    gaps = [b - a for a, b in zip(inside, inside[1:])]
+    assert len(inside) >= 7 and max(gaps) < 0.25, ("the event loop kept running", gaps)
 
 
 def test_make_run_and_the_tests_default_to_actions_in_the_rasa_server():
