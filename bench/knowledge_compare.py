@@ -42,7 +42,8 @@ def config_with(selector: dict) -> dict:
 
 def variants(epochs: int) -> dict[str, dict]:
     return {
-        "sklearn": config_with({"name": SELECTOR}),
+        # an entry for every question, whatever the intent, as ResponseSelector gives
+        "sklearn": config_with({"name": SELECTOR, "only_for_retrieval_intent": False}),
         "rasa": config_with({"name": "ResponseSelector", "retrieval_intent": "knowledge",
                              "epochs": epochs, "random_seed": 42}),
     }

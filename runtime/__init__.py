@@ -29,6 +29,7 @@ runtime/patches.py (target, replacement, why):
 - reply_check.py      RemoteAction._validate_action_result (then speedups.py's validator);
 - speedups.py         RemoteAction._action_call_format, the processor's DaskGraphRunner,
                       SpacyNLP.load_model; rule_states.py RulePolicy._prediction_states;
+                      rule_index.py RulePolicy._get_possible_keys;
                       tracker_copy.py DialogueStateTracker.copy, .applied_events;
                       lean_imports.py ModelMetadata.from_dict (with a lazy import of two
                       Rasa modules and thinc imported without TensorFlow): the same

@@ -13,7 +13,9 @@ validation, 404 for an unknown action, 500 for an action that raised. Everything
 Rasa's own ``RemoteAction.run``: the reply's check against its schema, the responses, the
 events, the errors, and the guards of runtime/action_failures.py (time limit, apology).
 The call and the result go through JSON, as over HTTP, so an action gets its own copy of the
-conversation and Rasa reads back exactly what it would have received.
+conversation and Rasa reads back exactly what it would have received. The domain's JSON
+(115 KB, the same dictionary on every call until the model changes) is written once and
+kept; each call still reads it into a copy of its own.
 
 Actions run on a small pool of threads (``ACTIONS_THREADS``, default 4), each with its own
 event loop, never on the server's: a slow or hanging action does not hold up the other
@@ -42,6 +44,8 @@ _executors: dict[str, Any] = {}
 _load_lock = threading.Lock()
 _local = threading.local()
 _pool: ThreadPoolExecutor | None = None
+# (the domain dictionary Rasa sent, its JSON): Rasa hands the same dictionary on each call
+_domain_json: tuple[Any, str] | None = None
 
 
 def actions_module(endpoint: EndpointConfig | None) -> str | None:
@@ -68,9 +72,23 @@ def _executor(module: str) -> Any:
         return _executors[module]
 
 
-def run_call(module: str, call_json: str) -> tuple[int, str]:
-    """Run one action call (the JSON Rasa sends); (HTTP status, JSON body) as rasa-sdk's
-    webhook would answer. Runs in a pool thread, on that thread's own event loop."""
+def call_parts(call: dict[str, Any]) -> tuple[str, str | None]:
+    """The JSON of an action call without its domain, and the domain's JSON (kept from the
+    previous call while Rasa sends the same dictionary)."""
+    global _domain_json
+    if "domain" not in call:
+        return json.dumps(call), None
+    domain = call["domain"]
+    kept = _domain_json
+    if kept is None or kept[0] is not domain:
+        kept = _domain_json = (domain, json.dumps(domain))
+    return json.dumps({k: v for k, v in call.items() if k != "domain"}), kept[1]
+
+
+def run_call(module: str, call_json: str, domain_json: str | None = None) -> tuple[int, str]:
+    """Run one action call (the JSON Rasa sends, its domain apart); (HTTP status, JSON body)
+    as rasa-sdk's webhook would answer. Runs in a pool thread, on that thread's own event
+    loop."""
     from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
 
     loop = getattr(_local, "loop", None)
@@ -78,6 +96,8 @@ def run_call(module: str, call_json: str) -> tuple[int, str]:
         loop = _local.loop = asyncio.new_event_loop()
     executor = _executor(module)
     call = json.loads(call_json)
+    if domain_json is not None:
+        call["domain"] = json.loads(domain_json)
     try:
         result = loop.run_until_complete(executor.run(call))
     except ActionExecutionRejection as e:
@@ -104,9 +124,9 @@ async def request(self: EndpointConfig, method: str = "post", subpath: str | Non
     global _pool
     if _pool is None:
         _pool = ThreadPoolExecutor(max_workers=_threads(), thread_name_prefix="actions")
-    call_json = json.dumps(kwargs.get("json"))
+    call_json, domain_json = call_parts(kwargs.get("json") or {})
     status, body = await asyncio.get_running_loop().run_in_executor(
-        _pool, run_call, module, call_json)
+        _pool, run_call, module, call_json, domain_json)
     if status >= 400:
         raise ClientResponseError(status, "in-process action failed", body.encode())
     return json.loads(body)

@@ -121,6 +121,11 @@ PATCHES: tuple[Patch, ...] = (
           "the whole conversation before every predicted action (runtime/rule_states.py)",
           "(self, tracker, domain, use_text_for_last_user_input=…, rule_only_data=…)",
           SPEEDUPS, uses=("self.featurizer.prediction_states",)),
+    Patch("rasa.core.policies.rule_policy", "RulePolicy._get_possible_keys",
+          "runtime.rule_index:possible_keys",
+          "the rule policy checks only the rules whose last state can match the latest "
+          "state's previous action and intent, not all of them (runtime/rule_index.py)",
+          "(self, lookup, states)", SPEEDUPS, uses=("self._is_rule_applicable",)),
     Patch("rasa.shared.core.trackers", "DialogueStateTracker.copy",
           "runtime.tracker_copy:copy",
           "a tracker's copy (made before every action) carries on a kept replay with the new "

@@ -12,7 +12,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.knowledge import ENTRY_SCORES, KnowledgeSelector, decide
+from nlu.knowledge import ENTRY_SCORES, KnowledgeSelector, column_major_weights, decide
 
 ENTRIES = {
     "knowledge/coffee_loss": ["does coffee drain magnesium", "coffee and magnesium loss",
@@ -40,6 +40,9 @@ def storage(tmp_path):
     return LocalModelStorage(tmp_path)
 
 
+KNOWLEDGE = {"name": "knowledge", "confidence": 0.9}
+
+
 def trained(storage, **config) -> KnowledgeSelector:
     context = ExecutionContext(GraphSchema({}), "test")
     selector = KnowledgeSelector.create({**KnowledgeSelector.get_default_config(), **config},
@@ -61,7 +64,7 @@ def test_decide_needs_score_margin_and_agreement():
 
 def test_the_selector_fills_the_response_selector_output(storage):
     selector = trained(storage, agree=False, threshold=0.0, margin=0.0)
-    message = Message(data={"text": "is coffee draining my magnesium"})
+    message = Message(data={"text": "is coffee draining my magnesium", "intent": KNOWLEDGE})
     selector.process([message])
     output = message.get("response_selector")
     assert output["all_retrieval_intents"] == ["knowledge"]
@@ -78,9 +81,9 @@ def test_the_selector_fills_the_response_selector_output(storage):
 
 def test_the_second_opinion_decides_sure(storage):
     selector = trained(storage, agree=True, threshold=0.0, margin=0.0)
-    agree = Message(data={"text": "is coffee draining my magnesium",
+    agree = Message(data={"text": "is coffee draining my magnesium", "intent": KNOWLEDGE,
                           ENTRY_SCORES: [("knowledge/coffee_loss", 0.8)]})
-    disagree = Message(data={"text": "is coffee draining my magnesium",
+    disagree = Message(data={"text": "is coffee draining my magnesium", "intent": KNOWLEDGE,
                              ENTRY_SCORES: [("knowledge/sleep_quality", 0.8)]})
     selector.process([agree, disagree])
     assert agree.get("response_selector")["knowledge"]["sure"] is True
@@ -99,7 +102,7 @@ def test_a_stored_selector_answers_the_same(storage):
 
 def test_empty_text_and_no_entries_are_left_alone(storage):
     selector = trained(storage)
-    empty = Message(data={"text": "   "})
+    empty = Message(data={"text": "   ", "intent": KNOWLEDGE})
     selector.process([empty])
     assert empty.get("response_selector") is None
     context = ExecutionContext(GraphSchema({}), "test")
@@ -107,6 +110,31 @@ def test_empty_text_and_no_entries_are_left_alone(storage):
                                     Resource("bare"), context)
     bare.train(TrainingData(training_examples=[Message(data={"text": "hi",
                                                              "intent": "greet"})]))
-    message = Message(data={"text": "does coffee drain magnesium"})
+    message = Message(data={"text": "does coffee drain magnesium", "intent": KNOWLEDGE})
     bare.process([message])
     assert message.get("response_selector") is None
+
+
+def test_an_entry_is_picked_only_when_the_intent_is_the_knowledge_base(storage):
+    """The entry is used only on knowledge turns (data/rules/knowledge.yml); other intents
+    skip the selector unless it is configured to pick for every message."""
+    text = "is coffee draining my magnesium"
+    other = Message(data={"text": text, "intent": {"name": "greet", "confidence": 0.8}})
+    trained(storage).process([other])
+    assert other.get("response_selector") is None
+    every = Message(data={"text": text, "intent": {"name": "greet", "confidence": 0.8}})
+    trained(storage, only_for_retrieval_intent=False).process([every])
+    picked = every.get("response_selector")["knowledge"]["response"]
+    assert picked["intent_response_key"] == "knowledge/coffee_loss"
+
+
+def test_column_major_weights_keep_every_probability(storage):
+    selector = trained(storage, agree=False)
+    classifier = selector.model[-1]
+    texts = ["kidney stone and milk", "magnesium at bedtime", "hello", "coffee"]
+    before = selector.model.predict_proba(texts)
+    assert not classifier.coef_.flags.f_contiguous
+    column_major_weights(classifier)
+    assert classifier.coef_.flags.f_contiguous
+    after = selector.model.predict_proba(texts)
+    assert (abs(after - before) < 1e-12).all()

@@ -50,3 +50,17 @@ class ActionTestMutate(Action):
         items.append({"food": "changed in place"})
         dispatcher.utter_message(text="done")
         return [SlotSet("last_food", "almonds")]
+
+
+class ActionTestDomain(Action):
+    """Answers with the number of responses in the domain it was given, then removes them
+    all from its copy."""
+
+    def name(self) -> str:
+        return "action_test_domain"
+
+    def run(self, dispatcher: Any, tracker: Any, domain: Any) -> list:
+        responses = domain.get("responses") or {}
+        dispatcher.utter_message(text=str(len(responses)))
+        responses.clear()
+        return []

@@ -9,6 +9,7 @@ rest of the session)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 import pytest
@@ -144,3 +145,27 @@ def test_make_run_and_the_tests_default_to_actions_in_the_rasa_server():
     assert '[ "$PROFILE" = scaled ] && ACTIONS_MODULE=""' in run_sh
     assert "${ACTIONS_MODULE}" in (root / "endpoints.yml").read_text()
     assert "actions_module" not in (root / "endpoints.scaled.yml").read_text()
+
+
+def test_each_action_reads_the_domain_into_its_own_copy(in_process, domain):
+    """The domain's JSON is written once and kept, but every call gets a fresh copy: an
+    action that changes its domain changes nothing for the next one."""
+    count = str(len(domain.as_dict()["responses"]))
+    replies = []
+    for _ in range(2):
+        events = asyncio.run(RemoteAction("action_test_domain", in_process).run(
+            _Channel(), _NLG(), _tracker(domain), domain))
+        replies.append(events[0].text)
+    assert replies == [count, count] and int(count) > 100
+    assert len(domain.as_dict()["responses"]) == int(count), "unchanged in the server"
+
+
+def test_the_domain_json_is_kept_while_rasa_sends_the_same_dictionary():
+    first = {"responses": {"utter_a": [{"text": "a"}]}}
+    call = {"next_action": "x", "domain": first}
+    body, kept = inprocess_actions.call_parts(call)
+    assert json.loads(body) == {"next_action": "x"} and json.loads(kept) == first
+    assert inprocess_actions.call_parts(call)[1] is kept
+    second = {"responses": {}}
+    assert json.loads(inprocess_actions.call_parts({"domain": second})[1]) == second
+    assert inprocess_actions.call_parts({"next_action": "y"}) == ('{"next_action": "y"}', None)

@@ -2,6 +2,7 @@
 last states of Rasa's full replay, and the predicted action is the same, at every
 prediction of long real conversations. runtime/tracker_copy.py: a tracker's copy from the
 kept replay equals Rasa's copy at every action of the same conversations.
+runtime/rule_index.py: the rules it finds are Rasa's at every lookup of those predictions.
 
 The conversations are recorded through the REST channel of running servers: every test
 story of a file played one after the other as one conversation (forms, follow-ups, people,
@@ -27,7 +28,7 @@ from bench.diary_bench import FOODS
 from bench.run_bench import ENTITY_MARKUP
 from harness.paths import MODEL, ROOT
 from harness.stack import BotStack
-from runtime import rule_states, tracker_copy
+from runtime import rule_index, rule_states, tracker_copy
 from tests.reliability.support import new_secret, say, tracker
 
 pytestmark = pytest.mark.integration
@@ -111,7 +112,17 @@ def test_latest_states_and_predictions_equal_the_full_replay(conversations, mode
     window = rule_states.rule_window(policy)
     assert window >= 2
     windowed = points = 0
+    lookups: list[int] = []
     seen_loops = False
+
+    def both_lookups(self, lookup, states):
+        """runtime/rule_index.py's lookup, checked against Rasa's on the same input."""
+        ours = rule_index.possible_keys(self, lookup, states)
+        assert ours == rule_index._original_get_possible_keys(self, lookup, states), (
+            "the rule index found other rules than Rasa")
+        lookups.append(len(ours))
+        return ours
+
     for name, stored in conversations.items():
         events = [Event.from_parameters(e) for e in stored]
         assert len(events) > 100, f"{name}: a long conversation"
@@ -130,6 +141,7 @@ def test_latest_states_and_predictions_equal_the_full_replay(conversations, mode
                 expected = policy.predict_action_probabilities(grown, domain)
                 monkeypatch.setattr(RulePolicy, "_prediction_states",
                                     rule_states.rule_prediction_states)
+                monkeypatch.setattr(RulePolicy, "_get_possible_keys", both_lookups)
                 got = policy.predict_action_probabilities(grown, domain)
                 assert got == expected, f"{name}: prediction before event {position}"
             grown.update(event)
@@ -138,6 +150,7 @@ def test_latest_states_and_predictions_equal_the_full_replay(conversations, mode
     # short conversations): both paths must have been compared, the window at hundreds of
     # predictions (about 500 to 650 of 900 in the runs so far).
     assert 300 < windowed < points, (windowed, points)
+    assert len(lookups) >= points and any(lookups), "the rule index compared throughout"
 
 
 def _snapshot(tracker: DialogueStateTracker) -> tuple:
