@@ -42,7 +42,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, vstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -120,6 +120,20 @@ class KnowledgeIntentClassifier(LogisticRegressionClassifier):
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         labels = [retrieval_label(e) or str(e.get(INTENT)) for e in examples]
         return self._create_X(examples), labels
+
+    def _create_X(self, messages: list[Message]) -> csr_matrix:
+        """Rasa's matrix (sentence-level sparse features, then dense ones), built without
+        stacking each message's sparse row with an empty dense block when a message has no
+        dense features (the project's pipeline has none): the same values, in float64 as
+        Rasa's stacking gives them, about a millisecond less per message."""
+        rows = []
+        for message in messages:
+            sparse = message.get_sparse_features(attribute=TEXT)[1]
+            dense = message.get_dense_features(attribute=TEXT)[1]
+            if sparse is None or dense is not None:
+                return super()._create_X(messages)
+            rows.append(csr_matrix(sparse.features, dtype=np.float64))
+        return rows[0] if len(rows) == 1 else vstack(rows, format="csr")
 
     def process(self, messages: list[Message]) -> list[Message]:
         if not messages:

@@ -138,3 +138,39 @@ def test_column_major_weights_keep_every_probability(storage):
     assert classifier.coef_.flags.f_contiguous
     after = selector.model.predict_proba(texts)
     assert (abs(after - before) < 1e-12).all()
+
+
+def _featurised(text: str, counts: list[list[int]], dense: list[float] | None = None):
+    import numpy as np
+    from rasa.shared.nlu.training_data.features import Features
+    from scipy.sparse import coo_matrix
+
+    message = Message(data={"text": text})
+    for origin, row in zip(("words", "chars"), counts):
+        message.add_features(Features(coo_matrix(np.array([row], dtype=np.int64)),
+                                      "sentence", "text", origin))
+    if dense is not None:
+        message.add_features(Features(np.array([dense]), "sentence", "text", "dense"))
+    return message
+
+
+@pytest.mark.parametrize("dense", [None, [0.5, 0.25]])
+def test_the_feature_matrix_is_rasas(storage, dense):
+    """KnowledgeIntentClassifier._create_X gives Rasa's matrix (same shape, type, values),
+    for one message and for several, with or without dense features."""
+    from rasa.nlu.classifiers.logistic_regression_classifier import (
+        LogisticRegressionClassifier,
+    )
+
+    from nlu.knowledge import KnowledgeIntentClassifier
+
+    context = ExecutionContext(GraphSchema({}), "test")
+    classifier = KnowledgeIntentClassifier.create(
+        KnowledgeIntentClassifier.get_default_config(), storage, Resource("intent"), context)
+    messages = [_featurised("a", [[1, 0, 2], [0, 3]], dense),
+                _featurised("b", [[0, 0, 0], [4, 0]], dense)]
+    for batch in (messages[:1], messages):
+        ours = classifier._create_X(batch)
+        rasas = LogisticRegressionClassifier._create_X(classifier, batch)
+        assert ours.shape == rasas.shape and ours.dtype == rasas.dtype
+        assert (ours.toarray() == rasas.toarray()).all()
