@@ -306,6 +306,8 @@ def report(data: dict, command: str) -> str:
     for key, label in (("startup_s", "start-up to first answer (s)"),
                        ("rasa_rss_mb", "Rasa server RSS after load (MB)"),
                        ("actions_rss_mb", "action server RSS (MB)"),
+                       ("rasa_pss_mb", "Rasa server PSS after load (MB)"),
+                       ("actions_pss_mb", "action server PSS (MB)"),
                        ("train_s", "full `rasa train --force` (s)")):
         o, r = s["ours"].get(key), s["reference"].get(key)
         ratio = fmt(o / r, 2) if o and r else "-"

@@ -118,25 +118,34 @@ def report(data: dict) -> str:
         "CPU ms/turn: CPU time of the Rasa server and the action server (every process, "
         "from /proc) during the level, per turn.",
         "RSS: resident memory after the load, summed over every process of the server "
-        "(pages that forked Sanic workers share are counted once per worker).",
+        "(pages that forked Sanic workers share are counted once per worker); PSS: the same "
+        "processes' proportional set size (shared pages split between them), the memory they "
+        "use together.",
         "",
         f"| variant | what changes | {head} | errors | start-up s | Rasa RSS MB |"
-        " actions RSS MB |",
-        "|---|---|" + "---:|" * (len(levels) + 4),
+        " actions RSS MB | all processes PSS MB |",
+        "|---|---|" + "---:|" * (len(levels) + 5),
     ]
     for row in data["results"]:
         if "skipped" in row:
             lines.append(f"| {row['variant']} | {row['what']} | "
                          + " | ".join("-" for _ in levels)
-                         + f" | skipped: {row['skipped']} | | | |")
+                         + f" | skipped: {row['skipped']} | | | | |")
             continue
         cells = [f"{fmt(s['throughput_rps'], 1)}, {fmt(s['p50_ms'], 1)}, "
                  f"{fmt(s.get('cpu_ms_per_turn'), 1)}" for s in row["load"]]
         errors = sum(s["errors"] for s in row["load"])
         lines.append(f"| {row['variant']} | {row['what']} | " + " | ".join(cells)
                      + f" | {errors} | {fmt(row['startup_s'], 1)} | {fmt(row['rasa_rss_mb'])} |"
-                     f" {fmt(row.get('actions_rss_mb'))} |")
+                     f" {fmt(row.get('actions_rss_mb'))} |"
+                     f" {fmt(_together(row, 'pss'))} |")
     return "\n".join(lines) + "\n"
+
+
+def _together(row: dict, kind: str) -> float | None:
+    """The Rasa server's and the action server's figure of one kind, added up."""
+    parts = [row.get(f"rasa_{kind}_mb"), row.get(f"actions_{kind}_mb")]
+    return sum(p for p in parts if p) if parts[0] else None
 
 
 def main() -> None:

@@ -28,17 +28,31 @@ from harness.run_script import descendants
 DEFAULT_ACTIONS_MODULE = "actions"
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MB (Linux /proc)."""
+def _summed_kb(pid: int, file: str, field: str) -> float:
+    """A kB field of /proc/<pid>/<file>, summed over a process and all its descendants,
+    in MB."""
     total = 0
     for p in (pid, *descendants(pid)):
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{p}/{file}").read_text().splitlines():
+                if line.startswith(field):
                     total += int(line.split()[1])
-        except (FileNotFoundError, ProcessLookupError):
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
     return total / 1024
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB (Linux /proc). Pages
+    that processes share (a forked worker's) count once per process."""
+    return _summed_kb(pid, "status", "VmRSS:")
+
+
+def pss_mb(pid: int) -> float:
+    """Proportional set size of a process and all its descendants, in MB: each shared
+    page split between the processes that share it, so the sum is the memory they use
+    together (Linux /proc/<pid>/smaps_rollup)."""
+    return _summed_kb(pid, "smaps_rollup", "Pss:")
 
 
 def cpu_s(pid: int) -> float:
@@ -242,11 +256,13 @@ class BotStack:
         raise RuntimeError(f"{self.rasa_url}: no answer within {timeout:.0f} s")
 
     def memory(self) -> dict[str, float]:
-        """Resident memory (MB) of the Rasa server and of the action server, if started,
-        each with its child processes."""
-        out = {"rasa_rss_mb": rss_mb(self._rasa.pid)} if self._rasa else {}
+        """Resident memory and proportional set size (MB) of the Rasa server and of the
+        action server, if started, each with its child processes."""
+        out = ({"rasa_rss_mb": rss_mb(self._rasa.pid), "rasa_pss_mb": pss_mb(self._rasa.pid)}
+               if self._rasa else {})
         if self._actions:
             out["actions_rss_mb"] = rss_mb(self._actions.pid)
+            out["actions_pss_mb"] = pss_mb(self._actions.pid)
         return out
 
     def cpu_s(self) -> float:
