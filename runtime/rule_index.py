@@ -58,7 +58,8 @@ def _index_for(policy: RulePolicy, lookup: dict[str, Any]) -> dict[tuple, list[s
         kept = {}
         setattr(policy, _ATTRIBUTE, kept)
     entry = kept.get(id(lookup))
-    # the same table with the same rules (training builds its tables anew)
+    # the same table object still holding the same rules (a table changed in place, or a
+    # new one at a reused id, is indexed again)
     if entry is None or entry[0] is not lookup or entry[1] != lookup.keys():
         entry = (lookup, set(lookup.keys()), build_index(policy, lookup))
         kept[id(lookup)] = entry
