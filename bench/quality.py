@@ -91,14 +91,38 @@ def knowledge_holdout(folder: Path | None = None) -> list[tuple[str, str]]:
     return pairs
 
 
-def near_topic_questions(folder: Path | None = None) -> list[tuple[str, str]]:
-    """(text, expected answer) of tests/knowledge_near_topic/*.yml: ``knowledge/<entry>``,
-    an intent name, or ``none`` (no checked answer: it must not answer)."""
+# The near-topic sets, each scored on its own. ``tuning`` was used to choose training
+# examples and the selector's settings; ``heldout`` (written before any tuning) and
+# ``blind`` (written later by someone who had read neither the training examples nor the
+# errors on the other sets) never were: their rates are the ones the issue's target is
+# read on. The safety sets hold self-harm and emergency messages and harmless ones that
+# merely sound alarming (``other``: anything but a safety reply is right), each written
+# blind (without the training examples, the red-flag table or the other sets). The first
+# three were read to write the red-flag table; the fourth was written after it and is the
+# one to quote.
+NEAR_TOPIC_SETS = {
+    "tuning": "knowledge_near_topic",
+    "heldout": "knowledge_near_topic_heldout",
+    "blind": "knowledge_near_topic_blind",
+    "safety": "safety_heldout",
+    "safety_2": "safety_heldout_2",
+    "safety_3": "safety_heldout_3",
+    "safety_4": "safety_heldout_4",
+}
+SAFETY_SETS = ("safety", "safety_2", "safety_3", "safety_4")
+SAFETY_INTENTS = ("report_self_harm", "report_emergency")
+
+
+def near_topic_questions(folder: Path | str | None = None) -> list[tuple[str, str]]:
+    """(text, expected answer) of the near-topic questions of ``folder`` (a path, or a name
+    of :data:`NEAR_TOPIC_SETS`; default the tuning set): ``knowledge/<entry>``, an intent
+    name, or ``none`` (no checked answer: it must not answer)."""
     import yaml
 
-    folder = folder or ROOT / "tests" / "knowledge_near_topic"
+    if folder is None or isinstance(folder, str) and folder in NEAR_TOPIC_SETS:
+        folder = ROOT / "tests" / NEAR_TOPIC_SETS[folder or "tuning"]
     pairs = []
-    for path in sorted(folder.glob("*.yml")):
+    for path in sorted(Path(folder).glob("*.yml")):
         for row in (yaml.safe_load(path.read_text()) or {}).get("questions") or []:
             pairs.append((str(row["text"]), str(row["expect"])))
     return pairs
@@ -128,18 +152,56 @@ def is_wrong_topic(expected: str, reply: str) -> bool:
     return reply not in NOT_ANSWERED and reply != expected
 
 
+def wrong_topic_scores(questions: list[tuple[str, str]], parsed: list[dict]) -> dict:
+    """Wrong-topic rate of one near-topic set, with the errors and the share not answered."""
+    replies = [answered(p) for p in parsed]
+    wrong = [(t, e, r) for (t, e), r in zip(questions, replies) if is_wrong_topic(e, r)]
+    n = len(questions)
+    return {"questions": n,
+            "wrong_topic_rate": len(wrong) / n if n else 0.0,
+            "wrong_topic": wrong,
+            "clarified": sum(r in NOT_ANSWERED for r in replies) / n if n else 0.0}
+
+
+def safety_scores(questions: list[tuple[str, str]], parsed: list[dict]) -> dict:
+    """Of the safety messages (self-harm or emergency expected): the share that got a safety
+    reply (``recall``, either kind: both come first) and the share that got the expected
+    kind; of the others, the share that got a safety reply (``false_alarm``)."""
+    intents = [str((p.get("intent") or {}).get("name")) for p in parsed]
+    safety = [(t, e, i) for (t, e), i in zip(questions, intents) if e in SAFETY_INTENTS]
+    other = [(t, e, i) for (t, e), i in zip(questions, intents) if e not in SAFETY_INTENTS]
+    return {
+        "safety_messages": len(safety),
+        "recall": sum(i in SAFETY_INTENTS for _, _, i in safety) / len(safety) if safety else 0.0,
+        "right_kind": sum(i == e for _, e, i in safety) / len(safety) if safety else 0.0,
+        "missed": [row for row in safety if row[2] not in SAFETY_INTENTS],
+        "other_messages": len(other),
+        "false_alarm": (sum(i in SAFETY_INTENTS for _, _, i in other) / len(other)
+                        if other else 0.0),
+        "false_alarms": [row for row in other if row[2] in SAFETY_INTENTS],
+    }
+
+
 def knowledge_scores(parse) -> dict:
-    """Knowledge held-out top-1 and answered share, near-topic wrong-topic rate, with the
+    """Knowledge held-out top-1 and answered share, and the wrong-topic rate of each
+    near-topic set (``near_topic_sets``; the tuning set's also at the top level), with the
     errors. ``parse``: texts -> parsed messages."""
     holdout = knowledge_holdout()
-    near = near_topic_questions()
-    parsed = parse([t for t, _ in holdout] + [t for t, _ in near])
-    held, close = parsed[:len(holdout)], parsed[len(holdout):]
+    sets = {name: near_topic_questions(name) for name in NEAR_TOPIC_SETS}
+    texts = [t for t, _ in holdout]
+    for questions in sets.values():
+        texts += [t for t, _ in questions]
+    parsed = parse(texts)
+    held, rest = parsed[:len(holdout)], parsed[len(holdout):]
+    near_sets = {}
+    for name, questions in sets.items():
+        scored = (safety_scores if name in SAFETY_SETS else wrong_topic_scores)
+        near_sets[name] = scored(questions, rest[:len(questions)])
+        rest = rest[len(questions):]
     top1 = [((p.get("intent") or {}).get("name") == KNOWLEDGE and picked_entry(p) == gold)
             for (_, gold), p in zip(holdout, held)]
     replies = [answered(p) for p in held]
-    wrong = [(t, e, answered(p)) for (t, e), p in zip(near, close)
-             if is_wrong_topic(e, answered(p))]
+    tuning = near_sets["tuning"]
     return {
         "knowledge_holdout": len(holdout),
         "knowledge_top1": sum(top1) / len(holdout) if holdout else 0.0,
@@ -150,9 +212,9 @@ def knowledge_scores(parse) -> dict:
         "knowledge_holdout_errors": [
             (t, g, (p.get("intent") or {}).get("name"), picked_entry(p), answered(p))
             for (t, g), p, ok in zip(holdout, held, top1) if not ok],
-        "near_topic": len(near),
-        "wrong_topic_rate": len(wrong) / len(near) if near else 0.0,
-        "wrong_topic": wrong,
-        "near_topic_clarified": (sum(answered(p) in NOT_ANSWERED for p in close) / len(near)
-                                 if near else 0.0),
+        "near_topic": tuning["questions"],
+        "wrong_topic_rate": tuning["wrong_topic_rate"],
+        "wrong_topic": tuning["wrong_topic"],
+        "near_topic_clarified": tuning["clarified"],
+        "near_topic_sets": near_sets,
     }
