@@ -115,6 +115,8 @@ TOPICS: dict[str, Topic] = {
     ),
     "ask_kidney_disease": topic("utter_topic_kidney", figures.interactions_source()),
     "ask_heart_condition": topic("utter_topic_heart", {}),
+    # said after utter_self_harm (data/rules/safety.yml)
+    "report_self_harm": topic("utter_topic_crisis_lines", figures.crisis_line_figures()),
     # osteoporosis basics (domain/bone_basics.yml)
     "ask_what_is_osteoporosis": topic(
         "utter_topic_what_is_osteoporosis", figures.osteoporosis_figures()

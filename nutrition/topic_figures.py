@@ -7,8 +7,8 @@ publication). Formatting them for reading is the actions' job; the wording is in
 Tables: ``topic_facts.yml`` (body stores, studies, risk groups, ratio views),
 ``reference_intakes.yml`` (intakes and upper limits, through :mod:`nutrition.intake`),
 ``interactions.yml`` (medicine timings), ``supplement_forms.yml`` (elemental share of a
-form), ``bone_basics.yml`` (osteoporosis basics) and ``bone_density.yml`` (WHO T-score
-cut-offs).
+form), ``bone_basics.yml`` (osteoporosis basics), ``bone_density.yml`` (WHO T-score
+cut-offs) and ``crisis_lines.yml`` (free crisis lines, said after the self-harm reply).
 """
 
 from __future__ import annotations
@@ -276,3 +276,17 @@ def knowledge_figures() -> Figures:
     placeholder name. One function for all entries: an answer shows only the placeholders
     its text names. Each figure comes from a cited table."""
     return {**rda_figures(), **ul_figures()}
+
+
+def crisis_line_figures() -> Figures:
+    """Free crisis lines (crisis_lines.yml) and where they come from, for the reply said
+    after the self-harm safety reply."""
+    table: dict[str, Any] = load("crisis_lines.yml")
+    lines, directory = table["lines"], table["directory"]
+    return {
+        "crisis_us_canada": str(lines["us_canada"]["number"]),
+        "crisis_uk_ireland": str(lines["uk_ireland"]["number"]),
+        "crisis_directory": str(directory["url"]),
+        "crisis_source": "; ".join(
+            [str(row["source"]) for row in lines.values()] + [str(directory["source"])]),
+    }

@@ -204,16 +204,21 @@ def adult_band(table: list[dict[str, Any]]) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ every reply
 
 
+# Topic intents whose rule says a plain safety reply before the action (and stops a waiting
+# form): test_self_harm_rule_says_the_support_then_the_crisis_lines_and_nothing_else.
+AFTER_SAFETY_REPLY = {"report_self_harm"}
+
+
 def test_every_topic_intent_of_the_action_has_a_rule_and_back():
     ruled = {intent for intent, _, _ in action_rules()}
-    assert ruled == set(topics.TOPICS)
+    assert ruled == set(topics.TOPICS) - AFTER_SAFETY_REPLY
 
 
 def test_rules_run_the_action_alone_and_the_form_asks_again():
     # the action utters the reply: a response after it would be a second answer
     for intent, actions, in_form in action_rules():
         assert actions == ([ACTION, FORM] if in_form else [ACTION]), (intent, actions)
-    for intent in topics.TOPICS:
+    for intent in set(topics.TOPICS) - AFTER_SAFETY_REPLY:
         assert (intent, [ACTION], False) in action_rules(), intent
         assert (intent, [ACTION, FORM], True) in action_rules(), intent
 
@@ -292,7 +297,7 @@ def test_every_number_shown_comes_from_the_action_values(intent):
 
 def topic_response_texts() -> list[tuple[str, str]]:
     own = [name for name in load_domain().responses if name.startswith("utter_topic")]
-    own += ["utter_capabilities", "utter_not_a_doctor", "utter_emergency"]
+    own += ["utter_capabilities", "utter_not_a_doctor", "utter_emergency", "utter_self_harm"]
     return [
         (name, variation["text"]) for name in own for variation in load_domain().responses[name]
     ]
@@ -524,6 +529,30 @@ def test_emergency_rule_says_the_emergency_reply_and_nothing_else():
     text = load_domain().responses["utter_emergency"][0]["text"]
     assert "emergency number now" in text and "poison control" in text
     assert "magnesium" not in text.lower()
+
+
+def test_self_harm_rule_says_the_support_then_the_crisis_lines_and_nothing_else():
+    self_harm = [r for r in rules() if ("intent", "report_self_harm") in rule_steps(r)]
+    assert any("condition" not in rule for rule in self_harm)  # applies anywhere
+    for rule in self_harm:
+        said = [name for kind, name in rule_steps(rule) if kind == "action"]
+        assert said[:2] == ["utter_self_harm", "action_explain_topic"]
+        assert said[2:] in ([], ["action_deactivate_loop"])
+    text = load_domain().responses["utter_self_harm"][0]["text"]
+    assert "emergency number now" in text and "magnesium" not in text.lower()
+
+
+def test_crisis_lines_come_from_their_table():
+    from nutrition.data_files import load
+
+    table = load("crisis_lines.yml")
+    dispatcher, _ = run_action("report_self_harm")
+    message = the_message(dispatcher)
+    assert message["response"] == "utter_topic_crisis_lines"
+    text = render(message, [])
+    for line in table["lines"].values():
+        assert line["number"] in text and line["source"] in text
+    assert table["directory"]["url"] in text
 
 
 def test_unknown_intent_says_and_sets_nothing_but_does_not_crash():
