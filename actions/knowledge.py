@@ -14,7 +14,11 @@ low or the best two were close. This action then sends, as one message:
   each titled with that entry's ``question`` and sending
   ``/knowledge{"knowledge_entry": "<entry>"}``; a click is answered as sure;
 - no likely entry: ``utter_knowledge_unknown`` and what the assistant can do
-  (``utter_capabilities``).
+  (``utter_capabilities``);
+- about a subject with no checked answer (another supplement, a health problem no entry
+  answers, an animal: ``other_subject``, set by ``nlu/scope.py``):
+  ``utter_knowledge_other_subject`` naming it, then the closest entries as buttons
+  (``utter_knowledge_related``) or what the assistant can do.
 
 All wording is in the domain (domain/knowledge.yml and domain/knowledge_<area>.yml).
 """
@@ -44,6 +48,9 @@ from nutrition.knowledge import (
 )
 
 ENTRY_ENTITY = "knowledge_entry"
+# Set by nlu.scope.SubjectGuard in the selector's output: the words of a subject the
+# assistant has no checked answer about.
+OTHER_SUBJECT = "other_subject"
 # Entries shown as clarify buttons: at most this many, each with at least this probability.
 MAX_CHOICES = 3
 MIN_CHOICE = 0.1
@@ -133,12 +140,19 @@ def knowledge_reply(tracker: Tracker, domain: Mapping[str, Any] | None) -> Reply
         return answer_entry(domain, entry_response(best))
     choices = candidates(domain, picked)
     reply = Reply()
-    if choices:
+    other = str(picked.get(OTHER_SUBJECT) or "").strip()
+    if other:
+        # about a subject with no checked answer (nlu/scope.py): say so, then offer the
+        # closest entries in case one of them is what was meant
+        reply.add("utter_knowledge_other_subject", subject=other)
+        reply.add("utter_knowledge_related" if choices else "utter_capabilities")
+    elif choices:
         reply.add("utter_knowledge_clarify")
-        reply.buttons = [{"title": question(domain, r), "payload": choice_payload(r)}
-                         for r in choices]
     else:
         reply.add("utter_knowledge_unknown").add("utter_capabilities")
+    if choices:
+        reply.buttons = [{"title": question(domain, r), "payload": choice_payload(r)}
+                         for r in choices]
     return reply
 
 

@@ -117,3 +117,23 @@ def test_an_unknown_entry_name_is_never_answered(two):
     message = run(selection([("no_such_entry", 0.99)], sure=True),
                   [{"entity": "knowledge_entry", "value": "no_such_entry"}])
     assert message["text"].startswith(render("utter_knowledge_unknown"))
+
+
+def test_another_subject_is_named_and_never_answered_then_close_entries_offered(two):
+    a, b, _ = two
+    picked = selection([(a, 0.9), (b, 0.05)], sure=False)
+    picked["other_subject"] = "valerian"
+    message = run(picked)
+    said = render("utter_knowledge_other_subject", subject="valerian")
+    assert "valerian" in said
+    assert message["text"] == "\n".join([said, render("utter_knowledge_related")])
+    assert [button["payload"] for button in message["buttons"]] == [
+        "/knowledge" + json.dumps({"knowledge_entry": a})]
+    # nothing close: what the assistant can do instead
+    picked = selection([(a, 0.05)], sure=False)
+    picked["other_subject"] = "my greyhound"
+    message = run(picked)
+    assert message["text"] == "\n".join([
+        render("utter_knowledge_other_subject", subject="my greyhound"),
+        render("utter_capabilities")])
+    assert not message["buttons"]

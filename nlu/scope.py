@@ -1,0 +1,121 @@
+"""Keeps a question about something else from getting a magnesium answer that only shares
+its other words ("does valerian help you sleep", "does magnesium help sleep apnea",
+"magnesium for my greyhound").
+
+``SubjectGuard`` runs after the knowledge selector and before the fallback classifier in
+``config.yml``. It asks the core (:func:`nutrition.other_subjects.unanswered_subject`,
+table ``nutrition/data/other_subjects.yml``) whether the message is about a subject the
+assistant has no checked answer for; whether it names magnesium comes from the entities
+the extractor found (a ``nutrient`` magnesium or a ``supplement_form``). Then:
+
+- intent ``knowledge``: the entry is not answered. ``sure`` becomes false and
+  ``other_subject`` names the subject in the selector's output; the answer action says it
+  has no checked answer about it and offers the closest entries (actions/knowledge.py);
+- an intent of ``guarded_intents`` (explanations of magnesium and bone topics), when the
+  subject is another supplement, an animal or a plant: the intent becomes ``out_of_scope``
+  (the classifier's choice stays in the ranking). Health problems are not applied to
+  these: "I have arthritis, what exercise is safe for my bones" is still a bone question.
+
+Any other intent (computed answers, the diary, safety, medicines) is left alone. The
+component never raises.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nutrition.other_subjects import CONDITION, Subject, unanswered_subject
+
+logger = logging.getLogger(__name__)
+
+RESPONSE_SELECTOR = "response_selector"
+OTHER_SUBJECT = "other_subject"
+SURE = "sure"
+OUT_OF_SCOPE = "out_of_scope"
+
+
+def names_magnesium(message: Message) -> bool:
+    """Whether the extractor found magnesium or a magnesium compound in the message."""
+    for entity in message.get(ENTITIES) or []:
+        if entity.get("entity") == "supplement_form":
+            return True
+        if entity.get("entity") == "nutrient" and entity.get("value") == "magnesium":
+            return True
+    return False
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class SubjectGuard(GraphComponent):
+    """Declines a knowledge or topic answer about a subject without a checked answer."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"retrieval_intent": "knowledge", "guarded_intents": []}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self.guarded = set(self.config["guarded_intents"])
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SubjectGuard:
+        return cls(config)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            try:
+                self._guard(message)
+            except Exception:  # noqa: BLE001 - the classifiers' own choice stands
+                logger.exception("SubjectGuard failed on a message; its intent is kept")
+        return messages
+
+    def _guard(self, message: Message) -> None:
+        intent = (message.get(INTENT) or {}).get("name")
+        retrieval = str(self.config["retrieval_intent"])
+        if intent != retrieval and intent not in self.guarded:
+            return
+        subject = unanswered_subject(str(message.get(TEXT) or ""), names_magnesium(message))
+        if subject is None:
+            return
+        if intent == retrieval:
+            self._not_sure(message, retrieval, subject)
+        elif subject.kind != CONDITION:
+            self._out_of_scope(message, subject)
+
+    @staticmethod
+    def _not_sure(message: Message, retrieval: str, subject: Subject) -> None:
+        selector = dict(message.get(RESPONSE_SELECTOR) or {})
+        prediction = dict(selector.get(retrieval) or {})
+        prediction[SURE] = False
+        prediction[OTHER_SUBJECT] = subject.words
+        selector[retrieval] = prediction
+        message.set(RESPONSE_SELECTOR, selector, add_to_output=True)
+
+    @staticmethod
+    def _out_of_scope(message: Message, subject: Subject) -> None:
+        current = dict(message.get(INTENT) or {})
+        chosen = {"name": OUT_OF_SCOPE, "confidence": float(current.get("confidence") or 1.0)}
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
+                   if r.get("name") != OUT_OF_SCOPE]
+        message.set(INTENT, chosen, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
+        message.set(OTHER_SUBJECT, subject.words, add_to_output=True)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
