@@ -155,7 +155,7 @@ def _dose_roles(doc: Doc, ents: list[Span], results: dict[int, dict[str, Any]]) 
     """Give mass amounts the nutrient they are a dose of (see module docstring)."""
     def nutrient_of(ent: Span) -> str | None:
         if ent.label_ == "NUTRIENT":
-            return _ent_id(doc, ent)
+            return None if _contraction_stem(doc, ent) else _ent_id(doc, ent)
         if ent.label_ == "SUPPLEMENT_FORM":
             return "magnesium"
         return None
@@ -211,10 +211,23 @@ def _fields(doc: Doc, ent: Span, label: str) -> dict[str, Any] | None:
         drug, _, drug_class = ent_id.partition("|")
         return {"value": drug, "role": drug_class or drug}
     if label == "NUTRIENT":
+        if _contraction_stem(doc, ent):
+            return None  # "ca" of "can't" is not calcium
         # only the nutrients the assistant answers about; the others give doses roles only
         nutrient = known_nutrient(ent_id)
         return {"value": nutrient} if nutrient else None
     return {"value": ent_id.partition(":")[0]} if ent_id else None
+
+
+# The second half of a contraction the tokenizer splits off ("ca" + "n't" of "can't").
+_CONTRACTION_TAILS = {"n't", "n’t", "nt"}
+
+
+def _contraction_stem(doc: Doc, ent: Span) -> bool:
+    """Whether ``ent`` is the first half of a contraction: it runs straight into "n't"."""
+    last = doc[ent.end - 1]
+    return (ent.end < len(doc) and not last.whitespace_
+            and doc[ent.end].lower_ in _CONTRACTION_TAILS)
 
 
 def entities_from_doc(doc: Doc) -> list[dict[str, Any]]:
