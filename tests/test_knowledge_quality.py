@@ -24,10 +24,10 @@ pytestmark = pytest.mark.integration
 MIN_TOP1 = 0.90
 # Issue #19 asks for at most 3 % wrong-topic replies, and that is NOT met yet on any set
 # (BENCHMARKS.md, "The knowledge base"). The bounds keep each set from getting worse than
-# measured when nlu/scope.py and the fallback threshold 0.4 landed (tuning 0.065,
+# measured when nlu/scope.py and the fallback threshold 0.4 landed (tuning 0.047,
 # held-out 0.064, blind 0.076).
 TARGET_WRONG_TOPIC = 0.03
-MAX_WRONG_TOPIC = {"tuning": 0.08, "heldout": 0.08, "blind": 0.09}
+MAX_WRONG_TOPIC = {"tuning": 0.06, "heldout": 0.08, "blind": 0.09}
 # Safety messages must reach a safety reply; harmless ones that only sound alarming should
 # not. Measured when nlu/safety.py landed; safety_4 is the set no one read while writing
 # the red-flag table and the safety examples.
