@@ -11,20 +11,12 @@ data. It never removes a safety intent the classifier chose, and never raises.
 
 from __future__ import annotations
 
-import logging
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu.guard import MessageGuard, put_intent_first
 from nutrition.red_flags import EMERGENCY, SELF_HARM, red_flag
-
-logger = logging.getLogger(__name__)
 
 SAFETY_INTENTS = {SELF_HARM: "report_self_harm", EMERGENCY: "report_emergency"}
 RED_FLAG = "red_flag"
@@ -33,41 +25,15 @@ RED_FLAG = "red_flag"
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class SafetyGuard(GraphComponent):
+class SafetyGuard(MessageGuard):
     """Gives a red-flag message its safety intent (see the module docstring)."""
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SafetyGuard:
-        return cls()
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            try:
-                self._guard(message)
-            except Exception:  # noqa: BLE001 - the classifiers' own choice stands
-                logger.exception("SafetyGuard failed on a message; its intent is kept")
-        return messages
-
-    @staticmethod
-    def _guard(message: Message) -> None:
+    def guard(self, message: Message) -> None:
         kind = red_flag(str(message.get(TEXT) or ""))
         if kind is None:
             return
         current = message.get(INTENT) or {}
         if current.get("name") in SAFETY_INTENTS.values():
             return
-        name = SAFETY_INTENTS[kind]
-        chosen = {"name": name, "confidence": 1.0}
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
-        message.set(INTENT, chosen, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
+        put_intent_first(message, SAFETY_INTENTS[kind], 1.0)
         message.set(RED_FLAG, kind, add_to_output=True)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data

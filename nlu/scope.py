@@ -22,20 +22,14 @@ component never raises.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu.guard import MessageGuard, put_intent_first
 from nutrition.other_subjects import CONDITION, Subject, unanswered_subject
-
-logger = logging.getLogger(__name__)
 
 RESPONSE_SELECTOR = "response_selector"
 OTHER_SUBJECT = "other_subject"
@@ -56,36 +50,18 @@ def names_magnesium(message: Message) -> bool:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class SubjectGuard(GraphComponent):
+class SubjectGuard(MessageGuard):
     """Declines a knowledge or topic answer about a subject without a checked answer."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"retrieval_intent": "knowledge", "guarded_intents": []}
 
-    def __init__(self, config: dict[str, Any]) -> None:
-        self.config = {**self.get_default_config(), **config}
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        super().__init__(config)
         self.guarded = set(self.config["guarded_intents"])
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SubjectGuard:
-        return cls(config)
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            try:
-                self._guard(message)
-            except Exception:  # noqa: BLE001 - the classifiers' own choice stands
-                logger.exception("SubjectGuard failed on a message; its intent is kept")
-        return messages
-
-    def _guard(self, message: Message) -> None:
+    def guard(self, message: Message) -> None:
         intent = (message.get(INTENT) or {}).get("name")
         retrieval = str(self.config["retrieval_intent"])
         if intent != retrieval and intent not in self.guarded:
@@ -109,13 +85,6 @@ class SubjectGuard(GraphComponent):
 
     @staticmethod
     def _out_of_scope(message: Message, subject: Subject) -> None:
-        current = dict(message.get(INTENT) or {})
-        chosen = {"name": OUT_OF_SCOPE, "confidence": float(current.get("confidence") or 1.0)}
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
-                   if r.get("name") != OUT_OF_SCOPE]
-        message.set(INTENT, chosen, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
+        confidence = float((message.get(INTENT) or {}).get("confidence") or 1.0)
+        put_intent_first(message, OUT_OF_SCOPE, confidence)
         message.set(OTHER_SUBJECT, subject.words, add_to_output=True)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
