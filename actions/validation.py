@@ -27,6 +27,7 @@ from actions import entities as ents
 from actions.base import ASKED_NUTRIENT_SLOT, PENDING_REQUEST_SLOT, Turn
 from actions.intake import SLOTS, Update, apply_update
 from actions.replies import Reply, quote
+from common.safety import SAFETY_INTENTS
 from nutrition.bone_density import BoneScore, find_bone_scores
 from nutrition.nutrients import DEFAULT_NUTRIENT, known_nutrient
 from nutrition.profile import Profile
@@ -147,6 +148,11 @@ class ProfileFormValidation(FormValidationAction, ABC):
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if ents.latest_intent(tracker) in SAFETY_INTENTS:
+            # nothing is taken from an emergency or talk of self-harm ("my husband isn't
+            # breathing" is no answer about the husband): with no slot set, Rasa's form
+            # rejects the turn and the safety rule answers instead
+            return []
         other = about_someone_else(tracker, self.form_name())
         if other is not None:
             # someone else's details go to ``people``; the user's profile stays as it is

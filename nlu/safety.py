@@ -15,10 +15,11 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from common.safety import EMERGENCY_INTENT, SELF_HARM_INTENT
 from nlu.guard import MessageGuard, put_intent_first
 from nutrition.red_flags import EMERGENCY, SELF_HARM, red_flag
 
-SAFETY_INTENTS = {SELF_HARM: "report_self_harm", EMERGENCY: "report_emergency"}
+SAFETY_INTENTS = {SELF_HARM: SELF_HARM_INTENT, EMERGENCY: EMERGENCY_INTENT}
 RED_FLAG = "red_flag"
 
 
