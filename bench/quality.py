@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from common.safety import SAFETY_INTENTS
 from harness.paths import ROOT
 
 
@@ -110,7 +111,6 @@ NEAR_TOPIC_SETS = {
     "safety_4": "safety_heldout_4",
 }
 SAFETY_SETS = ("safety", "safety_2", "safety_3", "safety_4")
-SAFETY_INTENTS = ("report_self_harm", "report_emergency")
 
 
 def near_topic_questions(folder: Path | str | None = None) -> list[tuple[str, str]]:

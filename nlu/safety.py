@@ -15,11 +15,11 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from common.safety import EMERGENCY_INTENT, SELF_HARM_INTENT
+from common.safety import EMERGENCY_INTENT, SAFETY_INTENTS, SELF_HARM_INTENT
 from nlu.guard import MessageGuard, put_intent_first
 from nutrition.red_flags import EMERGENCY, SELF_HARM, red_flag
 
-SAFETY_INTENTS = {SELF_HARM: SELF_HARM_INTENT, EMERGENCY: EMERGENCY_INTENT}
+INTENT_OF_KIND = {SELF_HARM: SELF_HARM_INTENT, EMERGENCY: EMERGENCY_INTENT}
 RED_FLAG = "red_flag"
 
 
@@ -33,8 +33,7 @@ class SafetyGuard(MessageGuard):
         kind = red_flag(str(message.get(TEXT) or ""))
         if kind is None:
             return
-        current = message.get(INTENT) or {}
-        if current.get("name") in SAFETY_INTENTS.values():
+        if (message.get(INTENT) or {}).get("name") in SAFETY_INTENTS:
             return
-        put_intent_first(message, SAFETY_INTENTS[kind], 1.0)
+        put_intent_first(message, INTENT_OF_KIND[kind], 1.0)
         message.set(RED_FLAG, kind, add_to_output=True)

@@ -29,11 +29,10 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu.guard import MessageGuard, put_intent_first
+from nlu.knowledge import RESPONSE_SELECTOR, SURE
 from nutrition.other_subjects import CONDITION, Subject, unanswered_subject
 
-RESPONSE_SELECTOR = "response_selector"
 OTHER_SUBJECT = "other_subject"
-SURE = "sure"
 OUT_OF_SCOPE = "out_of_scope"
 
 

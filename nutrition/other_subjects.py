@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .data_files import load
+from .text import normalise
 
 _FILE = "other_subjects.yml"
 SUPPLEMENT = "supplements"
@@ -31,19 +32,15 @@ class Subject:
     words: str
 
 
-def _plain(text: str) -> str:
-    text = re.sub(r"['\u2019`]", "", text.lower())
-    return " ".join(re.sub(r"[^\w\s.-]", " ", text).split())
-
-
 @cache
 def _patterns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
-    """(kind, key, pattern) for every name, longest names first."""
+    """(kind, key, pattern) for every name, longest names first; names and messages are
+    normalised alike ("St. John's wort" and "st johns wort" match)."""
     table = load(_FILE)
-    rows = [(kind, str(key), str(name)) for kind in KINDS
+    rows = [(kind, str(key), normalise(str(name))) for kind in KINDS
             for key, names in (table.get(kind) or {}).items() for name in names]
     rows.sort(key=lambda row: -len(row[2]))
-    return tuple((kind, key, re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])"))
+    return tuple((kind, key, re.compile(r"\b" + re.escape(name) + r"\b"))
                  for kind, key, name in rows)
 
 
@@ -56,7 +53,7 @@ def names() -> dict[str, dict[str, tuple[str, ...]]]:
 
 def subjects_in(text: str) -> list[Subject]:
     """Every subject of the table that ``text`` names, in table order of length."""
-    plain = _plain(text)
+    plain = normalise(text)
     found: list[Subject] = []
     for kind, key, pattern in _patterns():
         match = pattern.search(plain)

@@ -13,17 +13,12 @@ from functools import cache
 from typing import Literal
 
 from .data_files import load
+from .text import normalise
 
 Kind = Literal["self_harm", "emergency"]
 SELF_HARM: Kind = "self_harm"
 EMERGENCY: Kind = "emergency"
 ORDER: tuple[Kind, ...] = (SELF_HARM, EMERGENCY)
-
-
-def normalise(text: str) -> str:
-    """Lower case, apostrophes removed ("won't" -> "wont"), one space between words."""
-    text = re.sub(r"['\u2019`]", "", text.lower())
-    return " ".join(re.sub(r"[^\w\s-]", " ", text).split())
 
 
 @cache

@@ -11,7 +11,8 @@ import re
 import pytest
 
 from nutrition.data_files import load
-from nutrition.red_flags import EMERGENCY, SELF_HARM, normalise, red_flag
+from nutrition.red_flags import EMERGENCY, SELF_HARM, red_flag
+from nutrition.text import normalise
 
 
 @pytest.mark.parametrize("text", [
